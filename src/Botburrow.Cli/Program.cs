@@ -1,0 +1,26 @@
+using System.CommandLine;
+using Botburrow.Cli;
+using Botburrow.Cli.Commands;
+
+// botburrow: one executable, a verb per role. Each verb lives in Commands/.
+var root = new RootCommand("Botburrow Agents: keeps a fleet of AI agents alive inside the Hub.")
+{
+    CliContext.ConfigFileOption,
+    new ConfigCommand(),
+    ServiceCommands.Coordinator(),
+    ServiceCommands.Runner(),
+};
+
+var parseResult = root.Parse(args);
+if (parseResult.Errors.Count > 0)
+{
+    foreach (var error in parseResult.Errors)
+    {
+        Console.Error.WriteLine(error.Message);
+    }
+
+    Console.Error.WriteLine("Run 'botburrow --help' for usage.");
+    return ExitCodes.UsageError;
+}
+
+return await parseResult.InvokeAsync();

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Builds everything, runs every test (manual ones excluded) and ends with one line: "N passed, N failed".
+# Installs what the tests need when it is missing: redis-server (real Redis on loopback) and Debian's chromium.
+set -uo pipefail
+cd "$(dirname "$0")"
+
+log() { printf '[test.sh] %s\n' "$*" >&2; }
+
+need_packages=()
+command -v redis-server >/dev/null 2>&1 || need_packages+=(redis-server)
+command -v redis-benchmark >/dev/null 2>&1 || need_packages+=(redis-tools)
+[ -x /usr/bin/chromium ] || need_packages+=(chromium)
+command -v git >/dev/null 2>&1 || need_packages+=(git)
+if [ ${#need_packages[@]} -gt 0 ]; then
+  log "installing: ${need_packages[*]}"
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && SUDO="sudo"
+  $SUDO apt-get update -qq >&2 || log "apt-get update failed"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_packages[@]}" >&2 \
+    || log "apt-get install failed: ${need_packages[*]}"
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+results="$PWD/TestResults"
+rm -rf "$results"
+mkdir -p "$results"
+
+log "building"
+if ! dotnet build Botburrow.Agents.slnx -c Release -nologo -v q -clp:ErrorsOnly >&2; then
+  log "build failed"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+log "testing"
+dotnet test Botburrow.Agents.slnx -c Release --no-build -nologo \
+  --filter "Execution!=Manual" \
+  --logger "trx" --results-directory "$results" >&2
+test_exit=$?
+
+passed=0
+failed=0
+shopt -s nullglob
+for trx in "$results"/*.trx "$results"/*/*.trx; do
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0}))
+done
+
+if [ "$test_exit" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  # The runner failed without recording a failed test (a crashed test host, a build problem): count it.
+  failed=1
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
