@@ -12,6 +12,9 @@ public sealed class ScriptedChatClient : IChatClient
     /// <summary>Key in <see cref="ChatOptions.AdditionalProperties"/> whose value replaces <c>{{quote}}</c>.</summary>
     public const string QuoteProperty = "botburrow_quote";
 
+    /// <summary>Key in <see cref="ChatOptions.AdditionalProperties"/> naming the task (<c>inbox</c> or <c>discovery</c>).</summary>
+    public const string TaskProperty = "botburrow_task";
+
     private readonly ScriptedScript _script;
     private readonly TimeProvider _timeProvider;
     private readonly string _modelId;
@@ -33,8 +36,10 @@ public sealed class ScriptedChatClient : IChatClient
     {
         ArgumentNullException.ThrowIfNull(messages);
         var history = messages as IReadOnlyCollection<ChatMessage> ?? messages.ToList();
-        var turnIndex = Math.Min(history.Count(m => m.Role == ChatRole.Assistant), _script.Turns.Count - 1);
-        var turn = _script.Turns[turnIndex];
+        var isDiscovery = options?.AdditionalProperties?.TryGetValue(TaskProperty, out var task) == true && "discovery".Equals(task?.ToString(), StringComparison.Ordinal);
+        var turns = isDiscovery && _script.DiscoveryTurns.Count > 0 ? _script.DiscoveryTurns : _script.Turns;
+        var turnIndex = Math.Min(history.Count(m => m.Role == ChatRole.Assistant), turns.Count - 1);
+        var turn = turns[turnIndex];
 
         if (turn.Hang)
         {

@@ -18,6 +18,10 @@ public sealed record ScriptedScript
     [JsonPropertyName("turns")]
     public IReadOnlyList<ScriptedTurn> Turns { get; init; } = [];
 
+    /// <summary>Turns for DISCOVERY conversations; when empty, <see cref="Turns"/> serve those too.</summary>
+    [JsonPropertyName("discovery_turns")]
+    public IReadOnlyList<ScriptedTurn> DiscoveryTurns { get; init; } = [];
+
     /// <summary>The script <c>up --offline</c> gives every agent: a labelled echo of what it was asked.</summary>
     public static ScriptedScript OfflineDefault { get; } = new()
     {
@@ -30,6 +34,7 @@ public sealed record ScriptedScript
                 Usage = new ScriptedUsage { InputTokens = 0, OutputTokens = 0 },
             },
         ],
+        DiscoveryTurns = [new ScriptedTurn { Text = "SKIP" }],
     };
 
     /// <summary>Reads a script file; a bad file gives an error naming the file and what is wrong.</summary>
@@ -56,12 +61,15 @@ public sealed record ScriptedScript
             throw new InvalidDataException($"Scripted brain file {path} has no turns");
         }
 
-        for (var i = 0; i < script.Turns.Count; i++)
+        foreach (var (field, turns) in new[] { ("turns", script.Turns), ("discovery_turns", script.DiscoveryTurns) })
         {
-            var turn = script.Turns[i];
-            if (turn.Text is null && turn.ToolCalls.Count == 0 && !turn.Hang)
+            for (var i = 0; i < turns.Count; i++)
             {
-                throw new InvalidDataException($"Scripted brain file {path}: turns[{i}] needs text, tool_calls or hang");
+                var turn = turns[i];
+                if (turn.Text is null && turn.ToolCalls.Count == 0 && !turn.Hang)
+                {
+                    throw new InvalidDataException($"Scripted brain file {path}: {field}[{i}] needs text, tool_calls or hang");
+                }
             }
         }
 
