@@ -1,0 +1,45 @@
+using Botburrow.Agents.Configuration;
+
+namespace Botburrow.Agents.Coordinator;
+
+/// <summary>How the coordinator leads, polls and reaps.</summary>
+public sealed record CoordinatorOptions
+{
+    public required string InstanceId { get; init; }
+
+    public TimeSpan LeaderLease { get; init; } = TimeSpan.FromSeconds(8);
+
+    public TimeSpan LongPollTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    public int PollBatchSize { get; init; } = 100;
+
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long after falling back to listing the coordinator probes the long-poll again.</summary>
+    public TimeSpan LongPollReprobe { get; init; } = TimeSpan.FromMinutes(10);
+
+    public TimeSpan MinStaleness { get; init; } = TimeSpan.FromSeconds(900);
+
+    public TimeSpan ReapInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    public TimeSpan StatsInterval { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Pause after a poll that found only agents already queued, running or held back.</summary>
+    public TimeSpan IdleRepoll { get; init; } = TimeSpan.FromSeconds(1);
+
+    public static CoordinatorOptions FromSettings(BotburrowSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return new CoordinatorOptions
+        {
+            InstanceId = settings.RunnerId,
+            LeaderLease = settings.LeaderLeaseDuration,
+            PollInterval = settings.PollInterval,
+            MinStaleness = settings.MinStaleness,
+            ReapInterval = settings.ReapInterval,
+        };
+    }
+
+    /// <summary>How often the staleness scan runs: a quarter of the staleness, between 1 s and 60 s.</summary>
+    public TimeSpan StalenessScanInterval => TimeSpan.FromSeconds(Math.Clamp(MinStaleness.TotalSeconds / 4, 1, 60));
+}

@@ -1,0 +1,28 @@
+namespace Botburrow.Agents.Runner.Execution;
+
+/// <summary>An executor's final answer and what it cost.</summary>
+public sealed record AgentAnswer
+{
+    /// <summary>The exact answer that means "nothing to post".</summary>
+    public const string SkipText = "SKIP";
+
+    public required string Text { get; init; }
+
+    public string? Model { get; init; }
+
+    public long InputTokens { get; init; }
+
+    public long OutputTokens { get; init; }
+
+    public int Iterations { get; init; }
+
+    /// <summary>The model declined: the answer is <c>SKIP</c> (alone, any case, surrounding punctuation ignored) or empty.</summary>
+    public bool IsSkip
+    {
+        get
+        {
+            var trimmed = Text.Trim().Trim('.', '!', '"', '\'', '`', '*').Trim();
+            return trimmed.Length == 0 || trimmed.Equals(SkipText, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+using Botburrow.Agents.Definitions.Model;
+using Botburrow.Agents.Work;
+using Microsoft.Extensions.AI;
+
+namespace Botburrow.Agents.Runner.Execution;
+
+/// <summary>What an executor is asked: one question to one agent, with its context.</summary>
+public sealed record AgentPrompt
+{
+    public required AgentDefinition Agent { get; init; }
+
+    public required TaskType Task { get; init; }
+
+    public required string ActivationId { get; init; }
+
+    public required string SystemPrompt { get; init; }
+
+    public required string UserPrompt { get; init; }
+
+    /// <summary>The content the agent is asked about (the notification's text), for echoing test doubles.</summary>
+    public string? Quote { get; init; }
+
+    /// <summary>Tools the agent holds the grants for.</summary>
+    public IReadOnlyList<AITool> Tools { get; init; } = [];
+}
