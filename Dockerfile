@@ -40,12 +40,9 @@ RUN apt-get update \
 WORKDIR /app
 COPY --from=build /app/ /app/
 RUN ln -s /app/botburrow /usr/local/bin/botburrow \
-    && mkdir -p /configs /workspaces \
-    && chown 1654:1654 /configs /workspaces
-ENV DOTNET_NOLOGO=1 \
-    DOTNET_CLI_TELEMETRY_OPTOUT=1 \
-    AGENT_DEFINITIONS_PATH=/configs/agent-definitions \
-    LOG_FORMAT=json
+    && mkdir -p /configs \
+    && chown 1654:1654 /configs
+ENV DOTNET_NOLOGO=1
 # 9090: coordinator metrics, health and dashboard; 9091: runner metrics and health.
 EXPOSE 9090 9091
 # The `app` user (UID 1654) that the .NET images ship; numeric so Kubernetes can verify runAsNonRoot.

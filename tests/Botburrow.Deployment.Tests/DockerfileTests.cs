@@ -114,6 +114,36 @@ public sealed partial class DockerfileTests
     }
 
     [Fact]
+    public void FilesTheSourceProjectsIncludeFromOutsideSrc_AreInTheBuildContext()
+    {
+        // A project that embeds, say, ../../examples/… builds here but not in the image unless the build stage copies it.
+        var ignore = DockerIgnore.Load();
+        var copied = File.Stage("build").All("COPY").Where(c => c.Option("from") is null)
+            .SelectMany(c => c.Operands.Take(c.Operands.Count - 1)).Select(s => s.TrimEnd('/')).ToList();
+        var root = RepositoryPaths.RepositoryRoot;
+        foreach (var project in Directory.EnumerateFiles(Path.Combine(root, "src"), "*.csproj", SearchOption.AllDirectories))
+        {
+            foreach (var item in XDocument.Load(project).Descendants().Where(e => e.Name.LocalName != "ProjectReference"))
+            {
+                foreach (var include in new[] { item.Attribute("Include")?.Value, item.Attribute("Update")?.Value }.OfType<string>())
+                {
+                    if (!include.Contains("..", StringComparison.Ordinal) || include.Contains("$(", StringComparison.Ordinal))
+                    {
+                        continue;
+                    }
+
+                    var full = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(project)!, include.Replace('\\', '/')));
+                    var relative = Path.GetRelativePath(root, full).Replace('\\', '/');
+                    Assert.False(relative.StartsWith("..", StringComparison.Ordinal), $"{Path.GetFileName(project)} includes {include}, outside the repository and so outside the image's build context");
+                    var fixedPart = relative.Split('*')[0].TrimEnd('/');
+                    Assert.True(copied.Any(c => fixedPart == c || fixedPart.StartsWith(c + "/", StringComparison.Ordinal)), $"{Path.GetFileName(project)} includes {include}; the Dockerfile's build stage must COPY it");
+                    Assert.False(ignore.Excludes(fixedPart), $"{Path.GetFileName(project)} includes {include}, which .dockerignore excludes");
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void Dockerignore_KeepsBuildOutputAndTheRepositoryOutOfTheContext()
     {
         var ignore = DockerIgnore.Load();
