@@ -139,19 +139,29 @@ public sealed partial class GuideTests
     [Fact]
     public void ToolsTheGuideExecutesInPods_AreInTheImages()
     {
-        var text = File.ReadAllText(GuidePath());
-        var install = string.Join(" ", Dockerfile.Load().Stage("app").All("RUN").Select(r => r.Arguments));
-        if (text.Contains("coordinator-xxx -- curl", StringComparison.Ordinal))
+        // kubectl exec -n botburrow-agents coordinator-xxx -- curl …; … -- redis-cli -h valkey… ping; … -- nslookup hub…
+        var packages = new Dictionary<string, string?>
         {
-            Assert.Contains(" curl ", install, StringComparison.Ordinal);
+            ["curl"] = "curl",
+            ["redis-cli"] = "redis-tools",
+            ["nslookup"] = "bind9-dnsutils",
+            ["cat"] = null,
+            ["printenv"] = null,
+            ["ls"] = null,
+        };
+        var install = " " + string.Join(" ", Dockerfile.Load().Stage("app").All("RUN").Select(r => r.Arguments)) + " ";
+        var tools = PodCommand().Matches(File.ReadAllText(GuidePath())).Select(m => m.Groups[1].Value).Distinct().ToList();
+        Assert.NotEmpty(tools);
+        foreach (var tool in tools)
+        {
+            Assert.True(packages.TryGetValue(tool, out var package), $"the guide runs '{tool}' in a pod; add the package that provides it to the image and to this table");
+            if (package is not null)
+            {
+                Assert.Contains($" {package} ", install, StringComparison.Ordinal);
+            }
         }
 
-        if (text.Contains("coordinator-xxx -- redis-cli", StringComparison.Ordinal))
-        {
-            Assert.Contains(" redis-tools ", install, StringComparison.Ordinal);
-        }
-
-        // redis-cli inside valkey-0: the Valkey image ships redis-cli alongside valkey-cli; its probes use both.
+        // redis-cli inside valkey-0: the Valkey image installs redis-* links to its valkey-* tools.
         var valkey = Fleet.Get<V1StatefulSet>("valkey").Spec.Template.Spec.Containers.Single();
         Assert.StartsWith("valkey/valkey:", valkey.Image, StringComparison.Ordinal);
     }
@@ -208,6 +218,9 @@ public sealed partial class GuideTests
 
     [GeneratedRegex(@"-n botburrow-agents (runner|coordinator)-xxx -- printenv ([A-Z_]+)")]
     private static partial Regex PrintEnv();
+
+    [GeneratedRegex(@"-n botburrow-agents (?:coordinator|runner)-xxx -- ([a-z-]+)")]
+    private static partial Regex PodCommand();
 
     [GeneratedRegex(@"/configs/agent-definitions/[A-Za-z0-9_./{}-]+")]
     private static partial Regex ConfigsPath();
