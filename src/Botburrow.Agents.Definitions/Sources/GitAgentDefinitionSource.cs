@@ -1,0 +1,151 @@
+using System.Security.Cryptography;
+using System.Text;
+using Botburrow.Agents.Definitions.Model;
+using LibGit2Sharp;
+using Microsoft.Extensions.Logging;
+
+namespace Botburrow.Agents.Definitions.Sources;
+
+/// <summary>
+/// Definitions in a git repository (<c>AGENT_DEFINITIONS_REPO</c>: a URL or a local path, branch
+/// <c>AGENT_DEFINITIONS_BRANCH</c>), cloned into <c>AGENT_DEFINITIONS_CACHE_DIR</c> on first use and pulled (fetch,
+/// then a hard reset to the remote branch) when the last pull is older than <c>AGENT_DEFINITIONS_PULL_INTERVAL</c>.
+/// A failed pull keeps the last checkout.
+/// </summary>
+public sealed class GitAgentDefinitionSource : IAgentDefinitionSource, IDisposable
+{
+    private readonly string _repository;
+    private readonly string _branch;
+    private readonly TimeSpan _pullInterval;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<GitAgentDefinitionSource> _logger;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private long? _lastPull;
+
+    public GitAgentDefinitionSource(string repository, string branch, string cacheDirectory, TimeSpan pullInterval, TimeProvider timeProvider, ILogger<GitAgentDefinitionSource> logger)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(repository);
+        ArgumentException.ThrowIfNullOrEmpty(branch);
+        ArgumentException.ThrowIfNullOrEmpty(cacheDirectory);
+        _repository = Directory.Exists(repository) ? Path.GetFullPath(repository) : repository;
+        _branch = branch;
+        _pullInterval = pullInterval;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        CheckoutDirectory = Path.Combine(Path.GetFullPath(cacheDirectory), FolderName(_repository, branch));
+    }
+
+    /// <summary>The working tree the definitions are read from.</summary>
+    public string CheckoutDirectory { get; }
+
+    public string Description => $"git {_repository} (branch {_branch}) in {CheckoutDirectory}";
+
+    public bool SupportsListing => true;
+
+    public async Task<AgentDefinition> GetAsync(string agentId, CancellationToken cancellationToken = default)
+    {
+        DefinitionDirectory.CheckName(agentId);
+        await RefreshAsync(force: false, cancellationToken);
+        return await DefinitionDirectory.LoadAgentAsync(CheckoutDirectory, agentId, _logger, cancellationToken);
+    }
+
+    public async Task<AgentCatalog> ListAsync(CancellationToken cancellationToken = default)
+    {
+        await RefreshAsync(force: false, cancellationToken);
+        return await DefinitionDirectory.ScanAsync(CheckoutDirectory, _logger, cancellationToken);
+    }
+
+    /// <summary>Clones when needed, then fetches and resets to the remote branch now, whatever the interval.</summary>
+    public Task PullAsync(CancellationToken cancellationToken = default) => RefreshAsync(force: true, cancellationToken);
+
+    public void Dispose() => _gate.Dispose();
+
+    private async Task RefreshAsync(bool force, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_lastPull is null)
+            {
+                await Task.Run(CloneOrUpdate, cancellationToken);
+            }
+            else if (force || _timeProvider.GetElapsedTime(_lastPull.Value) >= _pullInterval)
+            {
+                await Task.Run(PullKeepingLastCheckout, cancellationToken);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private void CloneOrUpdate()
+    {
+        if (Repository.IsValid(CheckoutDirectory) && SameOrigin())
+        {
+            PullKeepingLastCheckout();
+            return;
+        }
+
+        if (Directory.Exists(CheckoutDirectory))
+        {
+            Directory.Delete(CheckoutDirectory, recursive: true);
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(CheckoutDirectory)!); // a full path always has a parent
+        try
+        {
+            Repository.Clone(_repository, CheckoutDirectory, new CloneOptions { BranchName = _branch });
+        }
+        catch (LibGit2SharpException ex)
+        {
+            throw new AgentDefinitionSourceException($"Cannot clone agent definitions from {_repository} (branch {_branch}): {ex.Message}", ex);
+        }
+
+        using var repository = new Repository(CheckoutDirectory);
+        _lastPull = _timeProvider.GetTimestamp();
+        Log.DefinitionsCloned(_logger, _repository, _branch, repository.Head.Tip?.Sha ?? "(empty)", CheckoutDirectory);
+    }
+
+    private void PullKeepingLastCheckout()
+    {
+        _lastPull = _timeProvider.GetTimestamp();
+        try
+        {
+            using var repository = new Repository(CheckoutDirectory);
+            var remote = repository.Network.Remotes["origin"];
+            Commands.Fetch(repository, remote.Name, remote.FetchRefSpecs.Select(r => r.Specification), new FetchOptions { Prune = true }, null);
+            var tracking = repository.Branches[$"origin/{_branch}"]
+                ?? throw new AgentDefinitionSourceException($"branch '{_branch}' not found in {_repository}");
+            var old = repository.Head.Tip?.Sha ?? "(empty)";
+            if (old == tracking.Tip.Sha)
+            {
+                Log.DefinitionsUpToDate(_logger, _repository, _branch, old);
+                return;
+            }
+
+            repository.Reset(ResetMode.Hard, tracking.Tip);
+            repository.RemoveUntrackedFiles();
+            Log.DefinitionsPulled(_logger, _repository, _branch, old, tracking.Tip.Sha);
+        }
+        catch (Exception ex) when (ex is LibGit2SharpException or AgentDefinitionSourceException or IOException)
+        {
+            Log.DefinitionsPullFailed(_logger, _repository, _branch, ex.Message);
+        }
+    }
+
+    private bool SameOrigin()
+    {
+        using var repository = new Repository(CheckoutDirectory);
+        return repository.Network.Remotes["origin"]?.Url == _repository;
+    }
+
+    private static string FolderName(string repository, string branch)
+    {
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(repository + "\n" + branch)))[..12];
+        var tail = Path.GetFileNameWithoutExtension(repository.TrimEnd('/', '\\'));
+        var slug = new string(tail.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '-').ToArray());
+        return $"{(slug.Length == 0 ? "repo" : slug)}-{hash}";
+    }
+}
