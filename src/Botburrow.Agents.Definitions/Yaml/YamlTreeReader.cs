@@ -48,11 +48,20 @@ internal static class YamlTreeReader
             problems.Add(Line(ex.Start), Column(ex.Start), "", "YAML syntax error: " + CleanMessage(ex.Message));
             return null;
         }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException or OverflowException)
+        {
+            // The scanner fails this way on some truncated documents (e.g. an unclosed '[' at the end of the file).
+            var line = state.LastMark is { } mark ? Line(mark) : 1;
+            var column = state.LastMark is { } m ? Column(m) : 1;
+            problems.Add(line, column, "", "YAML syntax error: the document ends inside an unclosed '[', '{' or quote that starts near here");
+            return null;
+        }
     }
 
     private static YNode ReadNode(IParser parser, State state, string path)
     {
         state.ExpandedNodes++;
+        state.LastMark = parser.Current?.Start ?? state.LastMark;
         if (parser.TryConsume<Scalar>(out var scalar))
         {
             var node = new YScalar(scalar.Value, scalar.Style, Line(scalar.Start), Column(scalar.Start));
@@ -144,5 +153,7 @@ internal static class YamlTreeReader
         public Dictionary<string, (YNode Node, long Size)> Anchors { get; } = new(StringComparer.Ordinal);
 
         public long ExpandedNodes { get; set; }
+
+        public Mark? LastMark { get; set; }
     }
 }

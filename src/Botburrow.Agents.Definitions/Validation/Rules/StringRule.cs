@@ -11,6 +11,9 @@ internal sealed class StringRule : Rule
     /// <summary>How the pattern is explained to people, e.g. "lowercase letters, digits and hyphens".</summary>
     public string? PatternHelp { get; init; }
 
+    /// <summary>When set, a mismatch reads "'VALUE' is not PATTERNMESSAGE" instead of showing the pattern.</summary>
+    public string? PatternMessage { get; init; }
+
     public int MinLength { get; init; }
 
     public int MaxLength { get; init; } = int.MaxValue;
@@ -56,7 +59,9 @@ internal sealed class StringRule : Rule
 
         if (Pattern is not null && !Pattern.IsMatch(value))
         {
-            problems.Add(node, path, $"'{Shorten(value)}' does not match {Pattern}" + (PatternHelp is null ? "" : $" ({PatternHelp})"));
+            problems.Add(node, path, PatternMessage is not null
+                ? $"'{Shorten(value)}' is not {PatternMessage}"
+                : $"'{Shorten(value)}' does not match {Pattern}" + (PatternHelp is null ? "" : $" ({PatternHelp})"));
         }
 
         if (AbsoluteUri && (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
