@@ -13,7 +13,7 @@ internal static class FileText
     {
         if (bytes.Length > AgentDefinitionParser.MaxFileBytes)
         {
-            problems.Add(1, null, "", string.Create(CultureInfo.InvariantCulture, $"the file is larger than 1 MiB ({bytes.Length} bytes); the limit is {AgentDefinitionParser.MaxFileBytes} bytes"));
+            problems.Add(1, null, "", string.Create(CultureInfo.InvariantCulture, $"the file is larger than 1 MiB; the limit is {AgentDefinitionParser.MaxFileBytes} bytes"));
             return null;
         }
 

@@ -45,15 +45,23 @@ internal static class YamlTreeReader
         }
         catch (YamlException ex)
         {
-            problems.Add(Line(ex.Start), Column(ex.Start), "", "YAML syntax error: " + CleanMessage(ex.Message));
+            var message = "YAML syntax error: " + CleanMessage(ex.Message);
+            if (state.OpenFlow.Count > 0 && message.Contains("flow", StringComparison.OrdinalIgnoreCase))
+            {
+                var open = state.OpenFlow.Peek();
+                message += $" (the '[' or '{{' opened on line {Line(open)}, column {Column(open)} is not closed)";
+            }
+
+            problems.Add(Line(ex.Start), Column(ex.Start), "", message);
             return null;
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException or OverflowException)
         {
             // The scanner fails this way on some truncated documents (e.g. an unclosed '[' at the end of the file).
-            var line = state.LastMark is { } mark ? Line(mark) : 1;
-            var column = state.LastMark is { } m ? Column(m) : 1;
-            problems.Add(line, column, "", "YAML syntax error: the document ends inside an unclosed '[', '{' or quote that starts near here");
+            var at = state.OpenFlow.Count > 0 ? state.OpenFlow.Peek() : state.LastMark;
+            var line = at is { } mark ? Line(mark) : 1;
+            var column = at is { } m ? Column(m) : 1;
+            problems.Add(line, column, "", $"YAML syntax error: the document ends inside an unclosed '[', '{{' or quote (opened on line {line}, column {column})");
             return null;
         }
     }
@@ -84,10 +92,13 @@ internal static class YamlTreeReader
         {
             var before = state.ExpandedNodes;
             var items = new List<YNode>();
+            OpenFlow(state, sequenceStart.Style == SequenceStyle.Flow, sequenceStart.Start);
             while (!parser.TryConsume<SequenceEnd>(out _))
             {
                 items.Add(ReadNode(parser, state, $"{path}[{items.Count}]"));
             }
+
+            CloseFlow(state, sequenceStart.Style == SequenceStyle.Flow);
 
             var node = new YSequence(items, Line(sequenceStart.Start), Column(sequenceStart.Start));
             Remember(state, sequenceStart.Anchor, node, state.ExpandedNodes - before);
@@ -98,6 +109,7 @@ internal static class YamlTreeReader
         var start = state.ExpandedNodes;
         var entries = new List<YEntry>();
         var firstLine = new Dictionary<string, int>(StringComparer.Ordinal);
+        OpenFlow(state, mappingStart.Style == MappingStyle.Flow, mappingStart.Start);
         while (!parser.TryConsume<MappingEnd>(out _))
         {
             var keyNode = ReadNode(parser, state, path);
@@ -120,9 +132,26 @@ internal static class YamlTreeReader
             entries.Add(new YEntry(key, value));
         }
 
+        CloseFlow(state, mappingStart.Style == MappingStyle.Flow);
         var mapping = new YMapping(entries, Line(mappingStart.Start), Column(mappingStart.Start));
         Remember(state, mappingStart.Anchor, mapping, state.ExpandedNodes - start);
         return mapping;
+    }
+
+    private static void OpenFlow(State state, bool flow, Mark start)
+    {
+        if (flow)
+        {
+            state.OpenFlow.Push(start);
+        }
+    }
+
+    private static void CloseFlow(State state, bool flow)
+    {
+        if (flow)
+        {
+            state.OpenFlow.Pop();
+        }
     }
 
     private static void Remember(State state, AnchorName anchor, YNode node, long size = 1)
@@ -155,5 +184,7 @@ internal static class YamlTreeReader
         public long ExpandedNodes { get; set; }
 
         public Mark? LastMark { get; set; }
+
+        public Stack<Mark> OpenFlow { get; } = new();
     }
 }
