@@ -6,7 +6,7 @@ using Xunit;
 namespace Botburrow.Agents.Definitions.Tests;
 
 /// <summary>The settings choose the source; <c>AddAgentDefinitions</c> registers it.</summary>
-[Collection(CurrentDirectoryCollection.Name)]
+[Collection(CurrentDirectoryTests.Name)]
 public sealed class SourceSelectionTests
 {
     private static BotburrowSettings Settings(params (string Name, string Value)[] values)
