@@ -60,7 +60,17 @@ internal static class DefinitionDirectory
                 continue;
             }
 
-            var result = AgentDefinitionParser.ParseSkill(await ReadLimitedAsync(path, cancellationToken), path, Path.GetFileName(folder));
+            DefinitionParseResult<SkillDefinition> result;
+            try
+            {
+                result = AgentDefinitionParser.ParseSkill(await ReadLimitedAsync(path, cancellationToken), path, Path.GetFileName(folder));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                problems.Add(new DefinitionProblem { File = path, Line = 1, Field = "", Message = "cannot read the skill: " + ex.Message });
+                continue;
+            }
+
             problems.AddRange(result.Problems);
             if (result.Value is not null)
             {
@@ -112,6 +122,20 @@ internal static class DefinitionDirectory
     }
 
     private static async Task<(AgentDefinition? Definition, IReadOnlyList<DefinitionProblem> Problems)> ReadAgentAsync(string folder, ILogger logger, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ReadAgentFilesAsync(folder, logger, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            var problem = new DefinitionProblem { File = Path.Combine(folder, ConfigFile), Line = 1, Field = "", Message = "cannot read the definition: " + ex.Message };
+            Log.DefinitionInvalid(logger, problem.File, 1, problem.Message);
+            return (null, [problem]);
+        }
+    }
+
+    private static async Task<(AgentDefinition? Definition, IReadOnlyList<DefinitionProblem> Problems)> ReadAgentFilesAsync(string folder, ILogger logger, CancellationToken cancellationToken)
     {
         var configPath = Path.Combine(folder, ConfigFile);
         var promptPath = Path.Combine(folder, SystemPromptFile);
