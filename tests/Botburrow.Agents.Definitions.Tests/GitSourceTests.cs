@@ -174,4 +174,17 @@ public sealed class GitSourceTests : IDisposable
 
         Assert.StartsWith($"Cannot clone agent definitions from {_bare} (branch no-such-branch): ", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task CloneFailure_MasksAPasswordInTheUrl()
+    {
+        var port = FreePort.Next(); // nothing listens there
+        using var source = new GitAgentDefinitionSource($"http://deploy:s3cret@127.0.0.1:{port}/defs.git", "main", CacheDirectory, TimeSpan.FromMinutes(1), TimeProvider.System, NullLogger<GitAgentDefinitionSource>.Instance);
+
+        var ex = await Assert.ThrowsAsync<AgentDefinitionSourceException>(() => source.GetAsync("any-agent", TestContext.Current.CancellationToken));
+
+        Assert.StartsWith($"Cannot clone agent definitions from http://deploy:****@127.0.0.1:{port}/defs.git (branch main): ", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret", source.Description, StringComparison.Ordinal);
+    }
 }

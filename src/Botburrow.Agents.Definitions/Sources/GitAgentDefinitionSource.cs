@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Botburrow.Agents.Configuration;
 using Botburrow.Agents.Definitions.Model;
 using LibGit2Sharp;
 using Microsoft.Extensions.Logging;
@@ -15,6 +16,9 @@ namespace Botburrow.Agents.Definitions.Sources;
 public sealed class GitAgentDefinitionSource : IAgentDefinitionSource, IDisposable
 {
     private readonly string _repository;
+
+    /// <summary>The repository as shown in messages and logs: a password inside a URL masked.</summary>
+    private readonly string _shown;
     private readonly string _branch;
     private readonly TimeSpan _pullInterval;
     private readonly TimeProvider _timeProvider;
@@ -28,6 +32,7 @@ public sealed class GitAgentDefinitionSource : IAgentDefinitionSource, IDisposab
         ArgumentException.ThrowIfNullOrEmpty(branch);
         ArgumentException.ThrowIfNullOrEmpty(cacheDirectory);
         _repository = Directory.Exists(repository) ? Path.GetFullPath(repository) : repository;
+        _shown = _repository.Contains("://", StringComparison.Ordinal) ? SecretMasker.MaskUrl(_repository) : _repository;
         _branch = branch;
         _pullInterval = pullInterval;
         _timeProvider = timeProvider;
@@ -38,29 +43,27 @@ public sealed class GitAgentDefinitionSource : IAgentDefinitionSource, IDisposab
     /// <summary>The working tree the definitions are read from.</summary>
     public string CheckoutDirectory { get; }
 
-    public string Description => $"git {_repository} (branch {_branch}) in {CheckoutDirectory}";
+    public string Description => $"git {_shown} (branch {_branch}) in {CheckoutDirectory}";
 
     public bool SupportsListing => true;
 
-    public async Task<AgentDefinition> GetAsync(string agentId, CancellationToken cancellationToken = default)
+    public Task<AgentDefinition> GetAsync(string agentId, CancellationToken cancellationToken = default)
     {
         DefinitionDirectory.CheckName(agentId);
-        await RefreshAsync(force: false, cancellationToken);
-        return await DefinitionDirectory.LoadAgentAsync(CheckoutDirectory, agentId, _logger, cancellationToken);
+        return UnderGateAsync(force: false, () => DefinitionDirectory.LoadAgentAsync(CheckoutDirectory, agentId, _logger, cancellationToken), cancellationToken);
     }
 
-    public async Task<AgentCatalog> ListAsync(CancellationToken cancellationToken = default)
-    {
-        await RefreshAsync(force: false, cancellationToken);
-        return await DefinitionDirectory.ScanAsync(CheckoutDirectory, _logger, cancellationToken);
-    }
+    public Task<AgentCatalog> ListAsync(CancellationToken cancellationToken = default)
+        => UnderGateAsync(force: false, () => DefinitionDirectory.ScanAsync(CheckoutDirectory, _logger, cancellationToken), cancellationToken);
 
     /// <summary>Clones when needed, then fetches and resets to the remote branch now, whatever the interval.</summary>
-    public Task PullAsync(CancellationToken cancellationToken = default) => RefreshAsync(force: true, cancellationToken);
+    public Task PullAsync(CancellationToken cancellationToken = default)
+        => UnderGateAsync(force: true, () => Task.FromResult(true), cancellationToken);
 
     public void Dispose() => _gate.Dispose();
 
-    private async Task RefreshAsync(bool force, CancellationToken cancellationToken)
+    /// <summary>Refreshes the checkout when due, then reads it; a pull never runs while files are being read.</summary>
+    private async Task<T> UnderGateAsync<T>(bool force, Func<Task<T>> read, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
         try
@@ -73,6 +76,12 @@ public sealed class GitAgentDefinitionSource : IAgentDefinitionSource, IDisposab
             {
                 await Task.Run(PullKeepingLastCheckout, cancellationToken);
             }
+
+            return await read();
+        }
+        catch (Exception ex) when (ex is TypeInitializationException or DllNotFoundException)
+        {
+            throw new AgentDefinitionSourceException($"The git library (libgit2) could not be loaded, so {_shown} cannot be cloned: {ex.Message}", ex);
         }
         finally
         {
@@ -100,12 +109,12 @@ public sealed class GitAgentDefinitionSource : IAgentDefinitionSource, IDisposab
         }
         catch (LibGit2SharpException ex)
         {
-            throw new AgentDefinitionSourceException($"Cannot clone agent definitions from {_repository} (branch {_branch}): {ex.Message}", ex);
+            throw new AgentDefinitionSourceException($"Cannot clone agent definitions from {_shown} (branch {_branch}): {Mask(ex.Message)}", ex);
         }
 
         using var repository = new Repository(CheckoutDirectory);
         _lastPull = _timeProvider.GetTimestamp();
-        Log.DefinitionsCloned(_logger, _repository, _branch, repository.Head.Tip?.Sha ?? "(empty)", CheckoutDirectory);
+        Log.DefinitionsCloned(_logger, _shown, _branch, repository.Head.Tip?.Sha ?? "(empty)", CheckoutDirectory);
     }
 
     private void PullKeepingLastCheckout()
@@ -117,23 +126,25 @@ public sealed class GitAgentDefinitionSource : IAgentDefinitionSource, IDisposab
             var remote = repository.Network.Remotes["origin"];
             Commands.Fetch(repository, remote.Name, remote.FetchRefSpecs.Select(r => r.Specification), new FetchOptions { Prune = true }, null);
             var tracking = repository.Branches[$"origin/{_branch}"]
-                ?? throw new AgentDefinitionSourceException($"branch '{_branch}' not found in {_repository}");
+                ?? throw new AgentDefinitionSourceException($"branch '{_branch}' not found in {_shown}");
             var old = repository.Head.Tip?.Sha ?? "(empty)";
             if (old == tracking.Tip.Sha)
             {
-                Log.DefinitionsUpToDate(_logger, _repository, _branch, old);
+                Log.DefinitionsUpToDate(_logger, _shown, _branch, old);
                 return;
             }
 
             repository.Reset(ResetMode.Hard, tracking.Tip);
             repository.RemoveUntrackedFiles();
-            Log.DefinitionsPulled(_logger, _repository, _branch, old, tracking.Tip.Sha);
+            Log.DefinitionsPulled(_logger, _shown, _branch, old, tracking.Tip.Sha);
         }
         catch (Exception ex) when (ex is LibGit2SharpException or AgentDefinitionSourceException or IOException)
         {
-            Log.DefinitionsPullFailed(_logger, _repository, _branch, ex.Message);
+            Log.DefinitionsPullFailed(_logger, _shown, _branch, Mask(ex.Message));
         }
     }
+
+    private string Mask(string message) => message.Replace(_repository, _shown, StringComparison.Ordinal);
 
     private bool SameOrigin()
     {
