@@ -192,4 +192,19 @@ public sealed class LoadingTests
 
         Assert.Equal("agents/half-done/config.yaml:1: missing: every folder under agents/ needs a config.yaml", Assert.Single(catalog.Problems).Format(definitions.Root));
     }
+
+    [Fact]
+    public async Task ListAsync_RefusesSkillsThatDoNotExist_WhenThereIsASkillsFolder()
+    {
+        using var definitions = new TempDefinitions();
+        definitions.WriteSkill("hub-post", "---\nname: hub-post\ndescription: Post to the Hub\n---\nbody\n");
+        definitions.WriteAgent("skilled", "name: skilled\ntype: native\nbrain: {model: m}\ncapabilities:\n  skills:\n    - hub-post\n    - web-search\n");
+
+        var catalog = await Source(definitions.Root).ListAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(
+            "agents/skilled/config.yaml:7:7: capabilities.skills[1]: 'web-search' is not a skill in skills/ (no skills/web-search/SKILL.md); available: hub-post",
+            Assert.Single(catalog.Problems).Format(definitions.Root));
+        Assert.Single(catalog.Skills);
+    }
 }

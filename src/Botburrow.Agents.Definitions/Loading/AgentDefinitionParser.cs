@@ -18,7 +18,8 @@ public static class AgentDefinitionParser
     /// <param name="source">The file's path or URL, used in problems.</param>
     /// <param name="folderName">The agent's folder name, which <c>name</c> must equal; <see langword="null"/> skips the check.</param>
     /// <param name="systemPrompt">The content of <c>system-prompt.md</c>, if any.</param>
-    public static DefinitionParseResult<AgentDefinition> ParseAgent(ReadOnlySpan<byte> content, string source, string? folderName = null, string? systemPrompt = null)
+    /// <param name="knownSkills">The skill folders present; <c>capabilities.skills</c> must name one of them. <see langword="null"/> skips the check.</param>
+    public static DefinitionParseResult<AgentDefinition> ParseAgent(ReadOnlySpan<byte> content, string source, string? folderName = null, string? systemPrompt = null, IReadOnlyCollection<string>? knownSkills = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         var problems = new ProblemCollector(source);
@@ -50,6 +51,18 @@ public static class AgentDefinitionParser
             && mapping["name"] is YScalar { Kind: ScalarKind.String } name && name.Value != folderName)
         {
             problems.Add(name, "name", $"'{name.Value}' does not match its folder '{folderName}'; the name must equal the folder (agents/<name>/config.yaml)");
+        }
+
+        if (knownSkills is not null && root is YMapping withSkills && withSkills["capabilities"] is YMapping capabilities && capabilities["skills"] is YSequence skills)
+        {
+            for (var i = 0; i < skills.Items.Count; i++)
+            {
+                if (skills.Items[i] is YScalar { Kind: ScalarKind.String } skill && !knownSkills.Contains(skill.Value))
+                {
+                    var available = knownSkills.Count == 0 ? "(none)" : string.Join(", ", knownSkills.Order(StringComparer.Ordinal));
+                    problems.Add(skill, $"capabilities.skills[{i}]", $"'{skill.Value}' is not a skill in skills/ (no skills/{skill.Value}/SKILL.md); available: {available}");
+                }
+            }
         }
 
         return problems.HasProblems

@@ -22,7 +22,7 @@ internal static class DefinitionDirectory
             throw new AgentConfigNotFoundException(configPath);
         }
 
-        var (definition, problems) = await ReadAgentAsync(Path.Combine(root, "agents", agentId), logger, cancellationToken);
+        var (definition, problems) = await ReadAgentAsync(Path.Combine(root, "agents", agentId), null, logger, cancellationToken);
         return definition ?? throw new AgentDefinitionException(problems);
     }
 
@@ -31,25 +31,8 @@ internal static class DefinitionDirectory
         var agents = new List<AgentDefinition>();
         var skills = new List<SkillDefinition>();
         var problems = new List<DefinitionProblem>();
-        var agentFolders = Folders(Path.Combine(root, "agents"));
-        foreach (var folder in agentFolders)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (!File.Exists(Path.Combine(folder, ConfigFile)))
-            {
-                problems.Add(new DefinitionProblem { File = Path.Combine(folder, ConfigFile), Line = 1, Field = "", Message = "missing: every folder under agents/ needs a config.yaml" });
-                continue;
-            }
-
-            var (definition, agentProblems) = await ReadAgentAsync(folder, logger, cancellationToken);
-            problems.AddRange(agentProblems);
-            if (definition is not null)
-            {
-                agents.Add(definition);
-            }
-        }
-
-        var skillFolders = Folders(Path.Combine(root, "skills"));
+        var skillsRoot = Path.Combine(root, "skills");
+        var skillFolders = Folders(skillsRoot);
         foreach (var folder in skillFolders)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -79,6 +62,30 @@ internal static class DefinitionDirectory
             }
         }
 
+        // Agents may only name skills that exist, when the definitions have a skills/ folder at all.
+        IReadOnlyCollection<string>? knownSkills = Directory.Exists(skillsRoot)
+            ? skillFolders.Where(f => File.Exists(Path.Combine(f, SkillFile))).Select(f => Path.GetFileName(f)).ToHashSet(StringComparer.Ordinal)
+            : null;
+        var agentProblems = new List<DefinitionProblem>();
+        var agentFolders = Folders(Path.Combine(root, "agents"));
+        foreach (var folder in agentFolders)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!File.Exists(Path.Combine(folder, ConfigFile)))
+            {
+                agentProblems.Add(new DefinitionProblem { File = Path.Combine(folder, ConfigFile), Line = 1, Field = "", Message = "missing: every folder under agents/ needs a config.yaml" });
+                continue;
+            }
+
+            var (definition, found) = await ReadAgentAsync(folder, knownSkills, logger, cancellationToken);
+            agentProblems.AddRange(found);
+            if (definition is not null)
+            {
+                agents.Add(definition);
+            }
+        }
+
+        problems.InsertRange(0, agentProblems);
         Log.DefinitionsScanned(logger, root, agents.Count, skills.Count, problems.Count);
         return new AgentCatalog
         {
@@ -121,11 +128,11 @@ internal static class DefinitionDirectory
         }
     }
 
-    private static async Task<(AgentDefinition? Definition, IReadOnlyList<DefinitionProblem> Problems)> ReadAgentAsync(string folder, ILogger logger, CancellationToken cancellationToken)
+    private static async Task<(AgentDefinition? Definition, IReadOnlyList<DefinitionProblem> Problems)> ReadAgentAsync(string folder, IReadOnlyCollection<string>? knownSkills, ILogger logger, CancellationToken cancellationToken)
     {
         try
         {
-            return await ReadAgentFilesAsync(folder, logger, cancellationToken);
+            return await ReadAgentFilesAsync(folder, knownSkills, logger, cancellationToken);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -135,7 +142,7 @@ internal static class DefinitionDirectory
         }
     }
 
-    private static async Task<(AgentDefinition? Definition, IReadOnlyList<DefinitionProblem> Problems)> ReadAgentFilesAsync(string folder, ILogger logger, CancellationToken cancellationToken)
+    private static async Task<(AgentDefinition? Definition, IReadOnlyList<DefinitionProblem> Problems)> ReadAgentFilesAsync(string folder, IReadOnlyCollection<string>? knownSkills, ILogger logger, CancellationToken cancellationToken)
     {
         var configPath = Path.Combine(folder, ConfigFile);
         var promptPath = Path.Combine(folder, SystemPromptFile);
@@ -148,7 +155,7 @@ internal static class DefinitionDirectory
             prompt = promptResult.Value;
         }
 
-        var result = AgentDefinitionParser.ParseAgent(await ReadLimitedAsync(configPath, cancellationToken), configPath, Path.GetFileName(folder), prompt);
+        var result = AgentDefinitionParser.ParseAgent(await ReadLimitedAsync(configPath, cancellationToken), configPath, Path.GetFileName(folder), prompt, knownSkills);
         problems.InsertRange(0, result.Problems);
         if (problems.Count > 0)
         {
