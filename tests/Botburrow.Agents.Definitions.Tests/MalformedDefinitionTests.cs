@@ -310,4 +310,13 @@ public sealed class MalformedDefinitionTests : IDisposable
         var problem = Assert.Single(problems);
         Assert.Contains("expands to more than 100000 nodes", problem, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task DeepNesting_IsRefusedNotACrash()
+    {
+        var problems = await ProblemsAsync("name: " + new string('[', 200_000) + "\n");
+
+        var problem = Assert.Single(problems);
+        Assert.Contains("nested deeper than 64 levels", problem, StringComparison.Ordinal);
+    }
 }

@@ -13,6 +13,9 @@ internal static class YamlTreeReader
     /// <summary>Upper bound on the expanded size of a document (aliases counted each time they are used).</summary>
     private const int MaxExpandedNodes = 100_000;
 
+    /// <summary>Deepest nesting accepted; keeps the recursive reader and validator far from the stack's limit.</summary>
+    private const int MaxDepth = 64;
+
     public static YNode? Read(string text, ProblemCollector problems)
     {
         var parser = new Parser(new StringReader(text));
@@ -67,6 +70,24 @@ internal static class YamlTreeReader
     }
 
     private static YNode ReadNode(IParser parser, State state, string path)
+    {
+        if (++state.Depth > MaxDepth)
+        {
+            var at = parser.Current?.Start ?? Mark.Empty;
+            throw new YamlException(at, at, $"the document is nested deeper than {MaxDepth} levels");
+        }
+
+        try
+        {
+            return ReadNodeAtDepth(parser, state, path);
+        }
+        finally
+        {
+            state.Depth--;
+        }
+    }
+
+    private static YNode ReadNodeAtDepth(IParser parser, State state, string path)
     {
         state.ExpandedNodes++;
         state.LastMark = parser.Current?.Start ?? state.LastMark;
@@ -184,6 +205,8 @@ internal static class YamlTreeReader
         public long ExpandedNodes { get; set; }
 
         public Mark? LastMark { get; set; }
+
+        public int Depth { get; set; }
 
         public Stack<Mark> OpenFlow { get; } = new();
     }
