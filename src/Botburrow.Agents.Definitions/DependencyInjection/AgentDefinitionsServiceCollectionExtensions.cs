@@ -32,6 +32,7 @@ public static class AgentDefinitionsServiceCollectionExtensions
             () => sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName),
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<AgentDefinitionCache>();
         return services;
     }
 }
