@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Botburrow.Agents.Definitions.Model;
+using Botburrow.Agents.Definitions.Sources;
 using Botburrow.Agents.Hub;
 using Botburrow.Agents.ServiceDefaults.Metrics;
 using Botburrow.Agents.Work;
@@ -19,7 +20,7 @@ public sealed partial class CoordinatorService : BackgroundService
     private readonly IWorkQueue _queue;
     private readonly ILeaderElection _election;
     private readonly IHubClient _hub;
-    private readonly IAgentDefinitionProvider _definitions;
+    private readonly AgentDefinitionCache _definitions;
     private readonly CoordinatorOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<CoordinatorService> _logger;
@@ -27,7 +28,7 @@ public sealed partial class CoordinatorService : BackgroundService
     private volatile LeaderLease? _lease;
     private TaskCompletionSource _leadership = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public CoordinatorService(IWorkQueue queue, ILeaderElection election, IHubClient hub, IAgentDefinitionProvider definitions, CoordinatorOptions options, TimeProvider timeProvider, ILogger<CoordinatorService> logger)
+    public CoordinatorService(IWorkQueue queue, ILeaderElection election, IHubClient hub, AgentDefinitionCache definitions, CoordinatorOptions options, TimeProvider timeProvider, ILogger<CoordinatorService> logger)
     {
         _queue = queue;
         _election = election;
@@ -356,7 +357,7 @@ public sealed partial class CoordinatorService : BackgroundService
         {
             return await _definitions.GetAsync(agent, cancellationToken);
         }
-        catch (AgentDefinitionNotFoundException ex)
+        catch (AgentConfigNotFoundException ex)
         {
             lock (_reportedUnknown)
             {

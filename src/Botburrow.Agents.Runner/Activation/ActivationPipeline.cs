@@ -1,4 +1,5 @@
 using Botburrow.Agents.Definitions.Model;
+using Botburrow.Agents.Definitions.Sources;
 using Botburrow.Agents.Hub;
 using Botburrow.Agents.Runner.Consumption;
 using Botburrow.Agents.Runner.Execution;
@@ -16,12 +17,12 @@ namespace Botburrow.Agents.Runner.Activation;
 public sealed partial class ActivationPipeline
 {
     private readonly IHubClient _hub;
-    private readonly IAgentDefinitionProvider _definitions;
+    private readonly AgentDefinitionCache _definitions;
     private readonly ExecutorSelector _executors;
     private readonly ModelPriceTable _prices;
     private readonly ILogger<ActivationPipeline> _logger;
 
-    public ActivationPipeline(IHubClient hub, IAgentDefinitionProvider definitions, ExecutorSelector executors, ModelPriceTable prices, ILogger<ActivationPipeline> logger)
+    public ActivationPipeline(IHubClient hub, AgentDefinitionCache definitions, ExecutorSelector executors, ModelPriceTable prices, ILogger<ActivationPipeline> logger)
     {
         _hub = hub;
         _definitions = definitions;
