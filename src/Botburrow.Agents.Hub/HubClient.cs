@@ -247,7 +247,8 @@ public sealed class HubClient : IHubClient
             {
                 var delay = Backoff(attempt);
                 var reason = ex.StatusCode is { } status ? ((int)status).ToString(CultureInfo.InvariantCulture) : ex.InnerException?.GetType().Name ?? "error";
-                HubClientLog.RequestRetry(_logger, method.Method, PathOf(pathAndQuery), reason, attempt + 1, maxAttempts, (long)delay.TotalMilliseconds);
+                var delayMs = (long)delay.TotalMilliseconds;
+                HubClientLog.RequestRetry(_logger, ex.Method, ex.Path, reason, attempt + 1, maxAttempts, delayMs);
                 await Task.Delay(delay, _timeProvider, cancellationToken);
             }
         }
