@@ -9,6 +9,7 @@ var root = new RootCommand("Botburrow Agents: keeps a fleet of AI agents alive i
     new ConfigCommand(),
     ServiceCommands.Coordinator(),
     ServiceCommands.Runner(),
+    new HubCommand(),
 };
 
 var parseResult = root.Parse(args);
