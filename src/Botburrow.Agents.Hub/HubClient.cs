@@ -366,6 +366,8 @@ public sealed class HubClient : IHubClient
                     {
                         return title.GetString();
                     }
+
+                    return null;
                 }
             }
             catch (JsonException)

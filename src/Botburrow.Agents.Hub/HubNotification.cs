@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Botburrow.Agents.Hub;
 
 /// <summary>One notification of an agent (<c>GET /api/v1/notifications</c>).</summary>
@@ -26,5 +28,6 @@ public sealed record HubNotification
     public bool? Read { get; init; }
 
     /// <summary>The type as a known value, or <see langword="null"/> for a type this client does not know.</summary>
+    [JsonIgnore]
     public HubNotificationType? KnownType => HubNotificationTypes.TryParse(Type, out var known) ? known : null;
 }

@@ -40,12 +40,15 @@ internal sealed class HubCommand : Command
     private async Task<int> RunAsync(CliContext context, CancellationToken cancellationToken)
     {
         var parse = context.ParseResult;
-        var agents = parse.GetValue(_agents)?.FullName ?? context.Settings.Get(SettingNames.AgentDefinitionsPath);
+        var agents = parse.GetValue(_agents)?.FullName;
         if (agents is not null && !Directory.Exists(agents))
         {
             await context.Error.WriteLineAsync($"--agents: folder '{agents}' does not exist");
             return ExitCodes.UsageError;
         }
+
+        // Without --agents, AGENT_DEFINITIONS_PATH is used when that folder exists (its default usually does not here).
+        agents ??= context.Settings.Get(SettingNames.AgentDefinitionsPath) is { } fromSettings && Directory.Exists(fromSettings) ? fromSettings : null;
 
         var options = new DevHubOptions
         {
