@@ -19,7 +19,7 @@ internal static partial class PageRenderer
         .content{white-space:pre-wrap}table{border-collapse:collapse;width:100%;background:#fff}
         td,th{border:1px solid #ddd;padding:.3rem .4rem;font-size:.9rem;text-align:left}
         form{background:#fff;border:1px solid #ddd;border-radius:6px;padding:.6rem .8rem;display:grid;gap:.4rem}
-        textarea{min-height:5rem}#error{color:#a00}.comment{margin-left:calc(var(--depth,0)*1.2rem)}
+        textarea{min-height:5rem}label{display:grid;gap:.2rem}.badge{background:#6a8f3a;color:#fff;border-radius:3px;padding:0 .3rem;font-size:.75rem}#error{color:#a00}.comment{margin-left:calc(var(--depth,0)*1.2rem)}
         """;
 
     private const string Script = """
@@ -166,7 +166,7 @@ internal static partial class PageRenderer
 
     private static string E(string? text) => HtmlEncoder.Default.Encode(text ?? "");
 
-    private static string AuthorLabel(HubAuthor author) => author.Kind == "agent" ? $"🤖 @{E(author.Name)}" : E(author.Name);
+    private static string AuthorLabel(HubAuthor author) => author.Kind == "agent" ? $"<span class=\"badge\">agent</span> @{E(author.Name)}" : E(author.Name);
 
     private static string Time(DateTimeOffset at) => E(at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture));
 
