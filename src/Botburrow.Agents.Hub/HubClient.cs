@@ -40,10 +40,28 @@ public sealed class HubClient : IHubClient
         _timeProvider = timeProvider ?? TimeProvider.System;
         if (_http.BaseAddress is null)
         {
-            _http.BaseAddress = options.BaseUrl ?? throw new ArgumentException("HubClientOptions.BaseUrl (HUB_URL) is required", nameof(options));
+            _http.BaseAddress = WithTrailingSlash(options.BaseUrl ?? throw new ArgumentException("HubClientOptions.BaseUrl (HUB_URL) is required", nameof(options)));
         }
 
-        _http.Timeout = Timeout.InfiniteTimeSpan;
+        // Each attempt has its own timeout (RequestTimeout, or the long-poll's timeout plus PollGrace).
+        if (_http.Timeout != Timeout.InfiniteTimeSpan)
+        {
+            try
+            {
+                _http.Timeout = Timeout.InfiniteTimeSpan;
+            }
+            catch (InvalidOperationException)
+            {
+                // A shared HttpClient that already sent requests keeps its own overall timeout.
+            }
+        }
+    }
+
+    /// <summary>The base URL with a trailing slash, so that a path prefix (<c>http://host/hub</c>) is kept.</summary>
+    public static Uri WithTrailingSlash(Uri baseUrl)
+    {
+        ArgumentNullException.ThrowIfNull(baseUrl);
+        return baseUrl.AbsoluteUri.EndsWith('/') ? baseUrl : new Uri(baseUrl.AbsoluteUri + "/");
     }
 
     public async Task<IReadOnlyList<HubNotification>> ListNotificationsAsync(string? agentId, bool unreadOnly = true, int? limit = null, CancellationToken cancellationToken = default)

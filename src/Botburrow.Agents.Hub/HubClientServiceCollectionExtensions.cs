@@ -20,7 +20,8 @@ public static class HubClientServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddHttpClient<IHubClient, HubClient>((provider, http) =>
         {
-            http.BaseAddress = provider.GetRequiredService<IOptions<HubClientOptions>>().Value.BaseUrl;
+            http.BaseAddress = HubClient.WithTrailingSlash(provider.GetRequiredService<IOptions<HubClientOptions>>().Value.BaseUrl!);
+            http.Timeout = Timeout.InfiniteTimeSpan;
         });
         return services;
     }

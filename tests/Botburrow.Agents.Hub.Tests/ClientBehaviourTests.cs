@@ -141,6 +141,17 @@ public sealed class ClientBehaviourTests
     }
 
     [Fact]
+    public async Task BaseUrlWithAPathPrefix_KeepsThePrefix()
+    {
+        await using var fake = await FakeHub.StartAsync((context, _) => Json(context, """{"status":"healthy"}"""));
+        var client = new HubClient(new HttpClient(), new HubClientOptions { BaseUrl = new Uri(fake.Url, "hub") });
+
+        await client.GetHealthAsync(Ct);
+
+        Assert.StartsWith("GET /hub/api/v1/health ", Assert.Single(fake.Requests), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void IdempotencyKey_IsDerivedFromAgentSubjectAndKind()
     {
         var key = HubIdempotencyKey.For("alpha", "n-17", "reply");

@@ -49,6 +49,29 @@ public sealed class HubCommandTests
     }
 
     [Fact]
+    public async Task PortInUse_FailsWithAClearMessage()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var db = Path.Combine(Path.GetTempPath(), $"botburrow-hub-{Guid.NewGuid():N}.db");
+        try
+        {
+            var result = await CliProcess.RunAsync(["hub", "--db", db, "--port", port, "--admin-key", "k"], cancellationToken: Ct);
+
+            Assert.Equal(1, result.ExitCode);
+            Assert.Contains($"hub: cannot listen on 127.0.0.1:{port}", result.StandardError, StringComparison.Ordinal);
+        }
+        finally
+        {
+            foreach (var file in Directory.GetFiles(Path.GetDirectoryName(db)!, Path.GetFileName(db) + "*"))
+            {
+                File.Delete(file);
+            }
+        }
+    }
+
+    [Fact]
     public async Task MissingAgentsFolder_IsAUsageError()
     {
         var result = await CliProcess.RunAsync(["hub", "--db", Path.Combine(Path.GetTempPath(), "never.db"), "--port", "0", "--agents", "/nonexistent/agents"], cancellationToken: Ct);

@@ -28,6 +28,19 @@ public sealed class HubPageTests
         }
 
         var directory = Directory.CreateTempSubdirectory("botburrow-browser-").FullName;
+        try
+        {
+            await RunScenarioAsync(directory);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static async Task RunScenarioAsync(string directory)
+    {
         var agentFolder = Path.Combine(directory, "agents", "alpha");
         Directory.CreateDirectory(agentFolder);
         await File.WriteAllTextAsync(Path.Combine(agentFolder, "config.yaml"), "name: alpha\ndisplay_name: Alpha Agent\n", Ct);
