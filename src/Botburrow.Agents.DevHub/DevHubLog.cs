@@ -24,4 +24,7 @@ internal static partial class DevHubLog
 
     [LoggerMessage(EventId = 7, EventName = "hub_request_rejected", Level = LogLevel.Debug, Message = "Rejected {Method} {Path} ({Status}): {Field}: {Reason}")]
     public static partial void RequestRejected(ILogger logger, string method, string path, int status, string field, string reason);
+
+    [LoggerMessage(EventId = 8, EventName = "hub_poll_waiting", Level = LogLevel.Debug, Message = "Long-poll waiting up to {RemainingMs} ms for a notification")]
+    public static partial void PollWaiting(ILogger logger, long remainingMs);
 }

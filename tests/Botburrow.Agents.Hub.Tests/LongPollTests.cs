@@ -13,7 +13,7 @@ public sealed class LongPollTests
     {
         await using var hub = await TestHub.StartAsync();
         var poll = hub.Client.PollAsync(TimeSpan.FromSeconds(60), 100, Ct);
-        await Task.Delay(200, Ct); // give the poll time to start waiting; correctness does not depend on it
+        await hub.Events.WhenLogged("hub_poll_waiting").WaitAsync(TestConstants.DefaultTimeout, Ct);
         Assert.False(poll.IsCompleted);
 
         var posted = Stopwatch.StartNew();

@@ -1,5 +1,6 @@
 using Botburrow.Agents.DevHub;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 
 namespace Botburrow.Agents.Hub.Tests;
 
@@ -18,6 +19,9 @@ internal sealed class TestHub : IAsyncDisposable
     }
 
     public DevHubServer Server { get; }
+
+    /// <summary>Log events of the Hub, to wait on (e.g. <c>hub_poll_waiting</c>).</summary>
+    public EventSignals Events { get; private init; } = new();
 
     public string Directory { get; }
 
@@ -41,8 +45,13 @@ internal sealed class TestHub : IAsyncDisposable
             TimeProvider = timeProvider,
         };
         configure?.Invoke(options);
-        var server = await DevHubServer.StartAsync(options);
-        return new TestHub(server, directory);
+        var events = new EventSignals();
+        var server = await DevHubServer.StartAsync(options, logging =>
+        {
+            logging.SetMinimumLevel(LogLevel.Debug);
+            logging.AddProvider(events);
+        });
+        return new TestHub(server, directory) { Events = events };
     }
 
     public static void WriteAgent(string directory, string name, string extra)

@@ -4,6 +4,7 @@ using Botburrow.Agents.Hub;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
 
 namespace Botburrow.Agents.DevHub.Endpoints;
 
@@ -46,7 +47,7 @@ internal static class NotificationEndpoints
     /// Answers at once when agents have unread notifications; otherwise waits for the next notification
     /// (an in-process signal) or the timeout, then answers <c>{"agents":[]}</c>.
     /// </summary>
-    private static Task<IResult> PollAsync(HttpContext context, DevHubStore store, NotificationSignal signal) => HubRequest.GuardAsync(context, async () =>
+    private static Task<IResult> PollAsync(HttpContext context, DevHubStore store, NotificationSignal signal, ILoggerFactory loggers) => HubRequest.GuardAsync(context, async () =>
     {
         await HubRequest.AuthenticateAsync(context, store, write: false);
         var maxTimeout = (int)store.Options.MaxPollTimeout.TotalSeconds;
@@ -54,6 +55,7 @@ internal static class NotificationEndpoints
         var batchSize = HubRequest.QueryInt(context, "batch_size", 100, 1, 1000);
         var time = store.TimeProvider;
         var started = time.GetTimestamp();
+        var logger = loggers.CreateLogger("Botburrow.Agents.DevHub.Poll");
         while (true)
         {
             var next = signal.NextAsync();
@@ -64,6 +66,8 @@ internal static class NotificationEndpoints
                 return Results.Json(new HubAgentList { Agents = agents }, HubJsonContext.Default.HubAgentList);
             }
 
+            var remainingMs = (long)remaining.TotalMilliseconds;
+            DevHubLog.PollWaiting(logger, remainingMs);
             try
             {
                 await next.WaitAsync(remaining, time, context.RequestAborted);
