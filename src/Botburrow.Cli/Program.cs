@@ -10,6 +10,7 @@ var root = new RootCommand("Botburrow Agents: keeps a fleet of AI agents alive i
     ServiceCommands.Coordinator(),
     ServiceCommands.Runner(),
     new AgentsCommand(),
+    new HubCommand(),
 };
 
 var parseResult = root.Parse(args);
