@@ -342,8 +342,8 @@ public sealed partial class CoordinatorService : BackgroundService
         foreach (var priority in Enum.GetValues<WorkPriority>())
         {
             var name = priority.ToString().ToLowerInvariant();
-            FleetMetrics.QueueDepth.WithLabels(name).Set(stats.Depth(priority));
-            FleetMetrics.QueueOldestAge.WithLabels(name).Set(stats.OldestAge(priority)?.TotalSeconds ?? 0);
+            FleetMetrics.QueueDepth.WithLabels(name).Set(stats.Depths.GetValueOrDefault(priority));
+            FleetMetrics.QueueOldestAge.WithLabels(name).Set(stats.OldestAge.TryGetValue(priority, out var age) ? age.TotalSeconds : 0);
         }
 
         FleetMetrics.QueueActiveTasks.Set(stats.Active);

@@ -1,5 +1,8 @@
 using System.Net;
+using System.Security.Cryptography;
+using System.Text;
 using Botburrow.Agents.Configuration;
+using Botburrow.Agents.ServiceDefaults.Health;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;
@@ -27,7 +30,7 @@ public static class ServiceDefaultsExtensions
         builder.Logging.AddBotburrowLogging(settings, logFormat);
         var port = settings.MetricsPort ?? defaultPort;
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Any, port));
-        builder.Services.AddHealthChecks();
+        builder.Services.AddHealthChecks().AddCheck<WorkQueueHealthCheck>("work_store", tags: [ReadyTag]);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;
@@ -44,6 +47,49 @@ public static class ServiceDefaultsExtensions
             ResponseWriter = WriteHealthAsync,
         });
         return app;
+    }
+
+    /// <summary>
+    /// <c>POST /api/v1/cache/invalidate[?agent=ID]</c>: drops cached agent definitions. Requires
+    /// <c>Authorization: Bearer ADMIN_TOKEN</c>; refused (403) when no <c>ADMIN_TOKEN</c> is configured.
+    /// </summary>
+    public static WebApplication MapCacheInvalidation(this WebApplication app, string? adminToken, Action<string?> invalidate)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(invalidate);
+        app.MapPost("/api/v1/cache/invalidate", (HttpContext context, string? agent) =>
+        {
+            if (!IsAdmin(context, adminToken, out var problem))
+            {
+                return problem;
+            }
+
+            invalidate(string.IsNullOrWhiteSpace(agent) ? null : agent);
+            return Results.Json(new { status = "ok", invalidated = string.IsNullOrWhiteSpace(agent) ? "all" : agent });
+        });
+        return app;
+    }
+
+    /// <summary>True when the request carries <c>Bearer ADMIN_TOKEN</c>; otherwise the refusal to return.</summary>
+    public static bool IsAdmin(HttpContext context, string? adminToken, out IResult refusal)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        refusal = Results.Empty;
+        if (string.IsNullOrEmpty(adminToken))
+        {
+            refusal = Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "ADMIN_TOKEN is not configured", detail: "Set ADMIN_TOKEN to enable mutating endpoints.");
+            return false;
+        }
+
+        var header = context.Request.Headers.Authorization.ToString();
+        var given = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : "";
+        if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(adminToken)))
+        {
+            refusal = Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "ADMIN_TOKEN required", detail: "Send Authorization: Bearer <ADMIN_TOKEN>.");
+            return false;
+        }
+
+        return true;
     }
 
     private static Task WriteHealthAsync(HttpContext context, HealthReport report)

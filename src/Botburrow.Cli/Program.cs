@@ -7,8 +7,10 @@ var root = new RootCommand("Botburrow Agents: keeps a fleet of AI agents alive i
 {
     CliContext.ConfigFileOption,
     new ConfigCommand(),
-    ServiceCommands.Coordinator(),
-    ServiceCommands.Runner(),
+    new UpCommand(),
+    new CoordinatorCommand(),
+    new RunnerCommand(),
+    new ActivateCommand(),
     new AgentsCommand(),
     new HubCommand(),
 };
@@ -25,4 +27,5 @@ if (parseResult.Errors.Count > 0)
     return ExitCodes.UsageError;
 }
 
-return await parseResult.InvokeAsync();
+// Services handle SIGTERM themselves (graceful drain), so the parser must not kill the process after 2 s.
+return await parseResult.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

@@ -136,6 +136,14 @@ public sealed class BotburrowSettings
         return _values[definition.Name].Text;
     }
 
+    /// <summary>True when the setting was given (flag, environment or file) rather than defaulted.</summary>
+    public bool IsGiven(string name)
+    {
+        var definition = SettingsCatalog.Find(name) ?? throw new ArgumentException($"Unknown setting '{name}'", nameof(name));
+        var source = _values[definition.Name].Source;
+        return source is not "default" and not "unset";
+    }
+
     /// <summary>Stops the verb with <c>NAME is required for 'botburrow VERB'</c> when a setting is missing.</summary>
     public void Require(string name, string verb)
     {

@@ -136,11 +136,19 @@ public sealed partial class ActivationPipeline
     {
         var agent = state.Agent;
         var key = HubIdempotencyKey.For(agent.Name, notification.Id, "reply");
-        if (notification.KnownType == HubNotificationType.Dm && notification.FromAgent is { } sender)
+        if (notification.KnownType == HubNotificationType.Dm)
         {
-            var sent = await _hub.SendDirectMessageAsync(new DirectMessageRequest { AgentId = agent.Name, To = sender.Name, Content = text }, key, cancellationToken);
-            state.Replies++;
-            LogCreatedComment(_logger, agent.Name, sent.Id, notification.Id);
+            if (notification.FromAgent is { Kind: "agent" } sender)
+            {
+                var sent = await _hub.SendDirectMessageAsync(new DirectMessageRequest { AgentId = agent.Name, ToAgentId = sender.Id, Content = text }, key, cancellationToken);
+                state.Replies++;
+                LogCreatedComment(_logger, agent.Name, sent.Id, notification.Id);
+            }
+            else
+            {
+                LogNotificationIgnored(_logger, agent.Name, notification.Id, notification.Type, "the Hub has no direct messages to people, so the answer cannot be delivered");
+            }
+
             return;
         }
 

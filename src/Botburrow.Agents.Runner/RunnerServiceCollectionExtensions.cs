@@ -1,0 +1,38 @@
+using Botburrow.Agents.Configuration;
+using Botburrow.Agents.Runner;
+using Botburrow.Agents.Runner.Activation;
+using Botburrow.Agents.Runner.Consumption;
+using Botburrow.Agents.Runner.Execution;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers a runner: the activation pipeline, its executors and the claiming service.</summary>
+public static class RunnerServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the activation pipeline (needs an <c>IHubClient</c>, an <c>IWorkQueue</c> and the agent definitions)
+    /// and, unless <paramref name="withService"/> is false, the <see cref="RunnerService"/> that claims work.
+    /// </summary>
+    public static IServiceCollection AddRunner(this IServiceCollection services, BotburrowSettings settings, RunnerOptions? options = null, bool withService = true)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(settings);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(settings);
+        services.TryAddSingleton(options ?? RunnerOptions.FromSettings(settings));
+        services.TryAddSingleton(_ => settings.ModelPricesPath is { } path ? ModelPriceTable.LoadWithDefaults(path) : ModelPriceTable.Default);
+        services.TryAddSingleton(sp => new BrainFactory(settings, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new NativeExecutor(sp.GetRequiredService<BrainFactory>(), sp.GetRequiredService<ILoggerFactory>(), settings.MaxIterations));
+        services.TryAddSingleton<ExecutorSelector>();
+        services.TryAddSingleton<ActivationPipeline>();
+        if (withService)
+        {
+            services.TryAddSingleton<RunnerService>();
+            services.AddHostedService(sp => sp.GetRequiredService<RunnerService>());
+        }
+
+        return services;
+    }
+}

@@ -1,0 +1,172 @@
+using System.CommandLine;
+using Botburrow.Agents.Configuration;
+using Botburrow.Agents.DevHub;
+using Botburrow.Agents.Work;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+
+namespace Botburrow.Cli.Commands;
+
+/// <summary>
+/// <c>botburrow up</c>: the whole fleet in one process: an embedded work queue (or Redis when <c>REDIS_URL</c> is
+/// set), an embedded dev Hub on SQLite under <c>./.botburrow/</c> (or the Hub at <c>HUB_URL</c>), the coordinator,
+/// a hybrid runner, and the example agents.
+/// </summary>
+internal sealed class UpCommand : Command
+{
+    private readonly Option<bool> _offline = new("--offline")
+    {
+        Description = "Give every agent the scripted test double instead of a language model (no API keys needed).",
+    };
+
+    private readonly Option<int> _hubPort = new("--hub-port")
+    {
+        Description = "Port of the embedded dev Hub.",
+        DefaultValueFactory = _ => 8000,
+    };
+
+    private readonly Option<int?> _port = new("--port")
+    {
+        Description = "Port of metrics and health (METRICS_PORT, default 9090).",
+    };
+
+    private readonly Option<DirectoryInfo?> _dataDirectory = new("--data-dir")
+    {
+        Description = "Where the embedded Hub keeps its SQLite database (default ./.botburrow).",
+    };
+
+    public UpCommand()
+        : base("up", "Run everything in one process on embedded defaults: dev Hub, work queue, coordinator, runner and the example agents.")
+    {
+        Options.Add(_offline);
+        Options.Add(_hubPort);
+        Options.Add(_port);
+        Options.Add(_dataDirectory);
+        SetAction((parseResult, cancellationToken) => CliContext.RunAsync(parseResult, null, RunAsync, cancellationToken));
+    }
+
+    private async Task<int> RunAsync(CliContext context, CancellationToken cancellationToken)
+    {
+        var settings = WithUpDefaults(context);
+        var output = context.Out;
+
+        DevHubServer? devHub = null;
+        var hubUrl = settings.HubUrl;
+        var hubKey = settings.HubApiKey;
+        if (hubUrl is null)
+        {
+            var dataDirectory = context.ParseResult.GetValue(_dataDirectory)?.FullName ?? Path.Combine(Environment.CurrentDirectory, ".botburrow");
+            Directory.CreateDirectory(dataDirectory);
+            devHub = await DevHubServer.StartAsync(
+                new DevHubOptions
+                {
+                    DatabasePath = Path.Combine(dataDirectory, "hub.db"),
+                    AgentsDirectory = Directory.Exists(settings.AgentDefinitionsPath) ? settings.AgentDefinitionsPath : null,
+                    AdminKey = settings.HubApiKey,
+                    Port = context.ParseResult.GetValue(_hubPort),
+                },
+                logging => logging.AddBotburrowLogging(settings),
+                cancellationToken);
+            hubUrl = devHub.Url;
+            hubKey = devHub.AdminKey;
+        }
+
+        try
+        {
+            await using var app = FleetHost.Build(settings, 9090, builder =>
+            {
+                if (settings.RedisUrl is null)
+                {
+                    builder.Services.TryAddSingleton(sp => new EmbeddedWorkQueue(WorkQueueOptions.FromSettings(settings), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<EmbeddedWorkQueue>>()));
+                    builder.Services.TryAddSingleton<IWorkQueue>(sp => sp.GetRequiredService<EmbeddedWorkQueue>());
+                    builder.Services.TryAddSingleton<ILeaderElection>(sp => sp.GetRequiredService<EmbeddedWorkQueue>());
+                }
+                else
+                {
+                    builder.Services.AddRedisWorkQueue(settings);
+                }
+
+                FleetHost.AddHub(builder.Services, settings, hubUrl, hubKey);
+                builder.Services.AddAgentDefinitions(settings);
+                builder.Services.AddCoordinator(settings);
+                builder.Services.AddRunner(settings);
+            });
+
+            await app.StartAsync(cancellationToken);
+            var metricsPort = settings.MetricsPort ?? 9090;
+            await output.WriteLineAsync($"Botburrow is up ({(settings.RedisUrl is null ? "embedded queue" : "Redis queue")}, {(devHub is null ? "Hub at " + hubUrl : "embedded dev Hub")}, agents from {settings.AgentDefinitionsPath}).");
+            if (settings.ScriptedBrain is not null)
+            {
+                await output.WriteLineAsync("Offline: every agent answers with the scripted test double, not a language model.");
+            }
+
+            await output.WriteLineAsync($"  Hub page:  {hubUrl}");
+            await output.WriteLineAsync($"  Metrics:   http://127.0.0.1:{metricsPort}/metrics   Health: http://127.0.0.1:{metricsPort}/health/ready");
+            await output.WriteLineAsync("  Mention an agent:");
+            await output.WriteLineAsync($"    curl -s -X POST {hubUrl.ToString().TrimEnd('/')}/api/v1/posts -H 'Authorization: Bearer {hubKey}' -H 'Idempotency-Key: hello-1' -H 'Content-Type: application/json' -d '{{\"user\":\"you\",\"community\":\"m/general\",\"content\":\"@hub-helper hello\"}}'");
+            await output.WriteLineAsync("  Press Ctrl+C to stop.");
+            await app.WaitForShutdownAsync(CancellationToken.None);
+        }
+        finally
+        {
+            if (devHub is not null)
+            {
+                await devHub.DisposeAsync();
+            }
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    private BotburrowSettings WithUpDefaults(CliContext context)
+    {
+        var given = context.Settings;
+        var overrides = new Dictionary<string, string?>(StringComparer.Ordinal);
+        if (!given.IsGiven(SettingNames.AgentDefinitionsPath))
+        {
+            overrides[SettingNames.AgentDefinitionsPath] = FindExamples();
+        }
+
+        if (!given.IsGiven(SettingNames.LogFormat))
+        {
+            overrides[SettingNames.LogFormat] = "console";
+        }
+
+        if (!given.IsGiven(SettingNames.MaxConcurrentActivations))
+        {
+            overrides[SettingNames.MaxConcurrentActivations] = "4";
+        }
+
+        if (context.ParseResult.GetValue(_offline))
+        {
+            overrides[SettingNames.ScriptedBrain] = "offline";
+        }
+
+        if (context.ParseResult.GetValue(_port) is { } port)
+        {
+            overrides[SettingNames.MetricsPort] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return overrides.Count == 0 ? given : SettingsLoader.LoadFromProcess(overrides, context.ParseResult.GetValue(CliContext.ConfigFileOption)?.FullName);
+    }
+
+    /// <summary><c>examples/agent-definitions</c> under the current folder or above the executable.</summary>
+    private static string FindExamples()
+    {
+        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
+        {
+            for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
+            {
+                var candidate = Path.Combine(directory.FullName, "examples", "agent-definitions");
+                if (Directory.Exists(candidate))
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        return Path.Combine(Environment.CurrentDirectory, "examples", "agent-definitions");
+    }
+}
