@@ -360,12 +360,13 @@ public sealed class RedisWorkQueue : IWorkQueue, ILeaderElection
                 var l = db.StringGetAsync(_keys.Leader);
                 var t = db.KeyTimeToLiveAsync(_keys.Leader);
                 var e = db.StringGetAsync(_keys.Epoch);
-                var i = db.HashGetAsync(_keys.LeaderInfo, ["instance", "since"]);
+                var i = db.HashGetAsync(_keys.LeaderInfo, ["instance", "since", "expires_at"]);
                 return (await l, await t, await e, await i);
             },
             cancellationToken);
         var epochValue = epoch.IsNull ? 0 : (long)epoch;
-        if (leader.IsNull)
+        var expired = !_serverTime && info[0] == leader && FromMs(info[2]) <= _time.GetUtcNow();
+        if (leader.IsNull || expired)
         {
             return new LeaderInfo { Epoch = epochValue };
         }

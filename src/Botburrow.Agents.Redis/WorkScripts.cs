@@ -95,6 +95,16 @@ internal static class WorkScripts
           return push(agent, cjson.decode(f).priority, f, false) == 'enqueued'
         end
 
+        -- The leader's instance id, or nil. The key's PX TTL ends it on the server clock; expires_at (written with
+        -- the same clock the scripts use) ends it too, so both time sources agree.
+        local function leader_alive()
+          local cur = redis.call('GET', k('coordinator:leader'))
+          if not cur then return nil end
+          local info = redis.call('HMGET', k('coordinator:leader:info'), 'instance', 'expires_at')
+          if info[1] == cur and info[2] and tonumber(info[2]) <= now then return nil end
+          return cur
+        end
+
         -- One failure for the breaker; returns {failures, backoff_ms} when the agent now backs off.
         local function record_failure(agent, max_failures, base_ms, max_ms)
           local f = redis.call('HINCRBY', k('work:failures'), agent, 1)
@@ -110,7 +120,7 @@ internal static class WorkScripts
     /// <summary>ARGV: prefix, now, json, agent, priority, epoch. Returns the outcome word.</summary>
     public const string Enqueue = Prelude + """
         local cur = redis.call('GET', k('coordinator:epoch'))
-        if (not cur) or tonumber(cur) ~= tonumber(ARGV[6]) or redis.call('EXISTS', k('coordinator:leader')) == 0 then
+        if (not cur) or tonumber(cur) ~= tonumber(ARGV[6]) or not leader_alive() then
           return 'stale'
         end
         return push(ARGV[4], ARGV[5], ARGV[3], false)
@@ -325,22 +335,23 @@ internal static class WorkScripts
     /// <summary>ARGV: prefix, now, instance, ttl ms. Returns {'acquired'|'renewed', epoch, since ms} or nil.</summary>
     public const string AcquireLeader = Prelude + """
         local inst, ttl = ARGV[3], tonumber(ARGV[4])
-        local cur = redis.call('GET', k('coordinator:leader'))
+        local cur = leader_alive()
         if cur == inst then
           redis.call('PEXPIRE', k('coordinator:leader'), ttl)
+          redis.call('HSET', k('coordinator:leader:info'), 'expires_at', fmt(now + ttl))
           return { 'renewed', redis.call('GET', k('coordinator:epoch')) or '0', fmt(now) }
         end
         if cur then return false end
-        if not redis.call('SET', k('coordinator:leader'), inst, 'NX', 'PX', ttl) then return false end
+        -- Equivalent to SET NX PX: the script is atomic and no live leader holds the key.
+        redis.call('SET', k('coordinator:leader'), inst, 'PX', ttl)
         local e = redis.call('INCR', k('coordinator:epoch'))
-        redis.call('HSET', k('coordinator:leader:info'), 'instance', inst, 'epoch', e, 'since', fmt(now))
+        redis.call('HSET', k('coordinator:leader:info'), 'instance', inst, 'epoch', e, 'since', fmt(now), 'expires_at', fmt(now + ttl))
         return { 'acquired', tostring(e), fmt(now) }
         """;
 
     /// <summary>ARGV: prefix, now, instance, epoch. Compare-and-delete; returns 1 when released.</summary>
     public const string ReleaseLeader = Prelude + """
-        if redis.call('GET', k('coordinator:leader')) == ARGV[3]
-          and redis.call('GET', k('coordinator:epoch')) == ARGV[4] then
+        if leader_alive() == ARGV[3] and redis.call('GET', k('coordinator:epoch')) == ARGV[4] then
           redis.call('DEL', k('coordinator:leader'))
           return 1
         end

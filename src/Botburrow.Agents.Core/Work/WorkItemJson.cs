@@ -9,7 +9,12 @@ public static class WorkItemJson
 
     /// <summary>Reads an item; throws <see cref="JsonException"/> naming the problem when the text is not one.</summary>
     public static WorkItem Deserialize(string json)
-        => JsonSerializer.Deserialize(json, WorkJsonContext.Default.WorkItem) ?? throw new JsonException("work item JSON is null");
+    {
+        var item = JsonSerializer.Deserialize(json, WorkJsonContext.Default.WorkItem) ?? throw new JsonException("work item JSON is null");
+
+        // Items written by the original system carry no attempt: that is their first.
+        return item.Attempt < 1 ? item with { Attempt = 1 } : item;
+    }
 
     public static string SerializeDead(DeadLetter dead) => JsonSerializer.Serialize(dead, WorkJsonContext.Default.DeadLetter);
 
