@@ -78,14 +78,21 @@ public sealed class RedisConnection : IAsyncDisposable, IDisposable
             {
                 if (_time.GetElapsedTime(started) + delay > RetryFor)
                 {
-                    throw new WorkQueueUnavailableException($"Redis at {DisplayUrl} is unavailable ({operation}): {ex.Message}", ex);
+                    throw new WorkQueueUnavailableException($"Redis at {DisplayUrl} is unavailable ({operation}): {Short(ex.Message)}", ex);
                 }
 
-                WorkLog.RedisUnavailable(_logger, DisplayUrl, operation, attempt, (long)delay.TotalMilliseconds, ex.Message);
+                WorkLog.RedisUnavailable(_logger, DisplayUrl, operation, attempt, (long)delay.TotalMilliseconds, Short(ex.Message));
                 await Task.Delay(delay, _time, cancellationToken);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxDelay.Ticks));
             }
         }
+    }
+
+    /// <summary>The client's message without its thread-pool diagnostics tail.</summary>
+    private static string Short(string message)
+    {
+        var cut = message.IndexOf(", mc: ", StringComparison.Ordinal);
+        return cut > 0 ? message[..cut] : message;
     }
 
     public async ValueTask DisposeAsync() => await Multiplexer.DisposeAsync();

@@ -9,6 +9,10 @@ var root = new RootCommand("Botburrow Agents: keeps a fleet of AI agents alive i
     new ConfigCommand(),
     ServiceCommands.Coordinator(),
     ServiceCommands.Runner(),
+    new QueueCommand(),
+    new BackoffCommand(),
+    new ActivationsCommand(),
+    new DeadCommand(),
 };
 
 var parseResult = root.Parse(args);
