@@ -16,6 +16,7 @@ namespace Botburrow.Agents.Redis;
 public sealed class RedisWorkQueue : IWorkQueue, ILeaderElection
 {
     private const int ReapBatch = 500;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> ScriptHashes = new(StringComparer.Ordinal);
     private readonly RedisConnection _connection;
     private readonly WorkQueueOptions _options;
     private readonly RedisKeys _keys;
@@ -416,7 +417,22 @@ public sealed class RedisWorkQueue : IWorkQueue, ILeaderElection
         values[0] = _keys.Prefix;
         values[1] = _serverTime ? 0 : _time.GetUtcNow().ToUnixTimeMilliseconds();
         args.CopyTo(values, 2);
-        return _connection.ExecuteAsync(operation, db => db.ScriptEvaluateAsync(script, null, values), cancellationToken);
+        return _connection.ExecuteAsync(operation, db => EvaluateAsync(db, script, values), cancellationToken);
+    }
+
+    /// <summary>EVALSHA with the script's cached SHA-1; on NOSCRIPT (first use, or a restarted server) EVAL loads it.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA5350:Do Not Use Weak Cryptographic Algorithms", Justification = "Redis names scripts by SHA-1; no security depends on it.")]
+    private static async Task<RedisResult> EvaluateAsync(IDatabase db, string script, RedisValue[] values)
+    {
+        var hash = ScriptHashes.GetOrAdd(script, static s => System.Security.Cryptography.SHA1.HashData(System.Text.Encoding.UTF8.GetBytes(s)));
+        try
+        {
+            return await db.ScriptEvaluateAsync(hash, null, values);
+        }
+        catch (RedisServerException ex) when (ex.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
+        {
+            return await db.ScriptEvaluateAsync(script, null, values);
+        }
     }
 
     private async Task EnsureSubscribedAsync()
