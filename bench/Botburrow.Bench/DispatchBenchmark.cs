@@ -8,7 +8,8 @@ using Botburrow.Agents.Work;
 namespace Botburrow.Bench;
 
 /// <summary>
-/// Scenario "dispatch": full work cycles per second (enqueue with dedup + claim + complete, three Lua scripts) at
+/// Scenario "dispatch": full work cycles per second (enqueue with dedup + claim + complete, three Lua scripts; the
+/// claim is pipelined behind the enqueue, the complete awaits the claim) at
 /// 1, 4 and 16 concurrent claimers on one shared multiplexer, next to <c>redis-benchmark -t lpush,rpop</c> at the
 /// same client counts against the same server. The raw rate of one cycle is an LPUSH plus an RPOP:
 /// <c>1 / (1/lpush + 1/rpop)</c>; the target is a dispatch rate of at least 25% of it.
@@ -156,7 +157,7 @@ internal static partial class DispatchBenchmark
         sb.AppendLine();
         sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"## dispatch — {TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm} UTC"));
         sb.AppendLine();
-        sb.AppendLine("Full work cycles per second (enqueue with dedup and epoch check + claim + complete: three Lua scripts, each awaited in turn by every claimer, all claimers on one shared multiplexer) against `redis-benchmark -t lpush,rpop` at the same client counts, on the same freshly started loopback `redis-server`, in the same run. The raw rate of one cycle is one LPUSH plus one RPOP: `1 / (1/LPUSH + 1/RPOP)`. Target: dispatch ≥ 25% of it.");
+        sb.AppendLine("Full work cycles per second against `redis-benchmark -t lpush,rpop` at the same client counts, on the same freshly started loopback `redis-server`, in the same run. One cycle is three Lua scripts on the one shared multiplexer: each claimer enqueues an item for a new agent (dedup, backoff and epoch checks), claims with the claim pipelined behind that enqueue, then awaits the claim and completes it (two round trips in sequence per cycle). The raw rate of one cycle is one LPUSH plus one RPOP: `1 / (1/LPUSH + 1/RPOP)`. Target: dispatch ≥ 25% of it.");
         sb.AppendLine();
         sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"- machine: {Environment.ProcessorCount} cores, {MemoryGiB():F1} GiB memory, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}"));
         sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"- server: {redisVersion.Trim()} (`--save '' --appendonly no`, loopback, started by the benchmark)"));

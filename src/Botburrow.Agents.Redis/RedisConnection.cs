@@ -71,7 +71,8 @@ public sealed class RedisConnection : IAsyncDisposable, IDisposable
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                return await action(Database).WaitAsync(cancellationToken);
+                var task = action(Database);
+                return await (cancellationToken.CanBeCanceled ? task.WaitAsync(cancellationToken) : task);
             }
             catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException
                 || (ex is RedisServerException server && server.Message.StartsWith("LOADING", StringComparison.Ordinal)))
