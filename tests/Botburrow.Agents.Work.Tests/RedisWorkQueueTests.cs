@@ -290,6 +290,20 @@ public sealed class RedisWorkQueueTests(RedisServerFixture redis) : IClassFixtur
         var dead = await CliProcess.RunAsync(["dead", "list"], env, cancellationToken: Ct);
         Assert.Equal(0, dead.ExitCode);
         Assert.Contains("no dead letters", dead.StandardOutput, StringComparison.Ordinal);
+
+        // A poison item (one attempt, short lease, its runner gone) lands in work:dead; the CLI lists and requeues it.
+        var poisonQueue = await QueueAsync(new WorkQueueOptions { MaxAttempts = 1, LeaseDuration = TimeSpan.FromMilliseconds(200) }, url);
+        await poisonQueue.EnqueueAsync(Item("poison", WorkPriority.Low), leader.Epoch, Ct);
+        var poison = await poisonQueue.TryClaimAsync("runner-gone", RunnerMode.Exploration, Ct);
+        await EventuallyAsync(async () => await poisonQueue.ReapAsync(Ct) > 0 ? "reaped" : null);
+        var deadEntry = Assert.Single(await db.ListRangeAsync("work:dead"));
+        Assert.Contains("\"last_error\":\"lease expired\"", (string?)deadEntry, StringComparison.Ordinal);
+        var deadList = await CliProcess.RunAsync(["dead", "list"], env, cancellationToken: Ct);
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(deadList.StandardOutput, poison!.ActivationId + @"\s+" + poison.Item.AgentId + @"\s+discovery\s+low\s+1\s+.*lease expired"), deadList.StandardOutput);
+        var requeue = await CliProcess.RunAsync(["dead", "requeue", poison.ActivationId], env, cancellationToken: Ct);
+        Assert.Equal(0, requeue.ExitCode);
+        Assert.Equal(0, await db.ListLengthAsync("work:dead"));
+        Assert.Equal(2, await db.ListLengthAsync("work:queue:low")); // the requeued one and "poison", still waiting
         var missing = await CliProcess.RunAsync(["dead", "requeue", "nope"], env, cancellationToken: Ct);
         Assert.Equal(1, missing.ExitCode);
         Assert.Contains("no dead letter 'nope'", missing.StandardError, StringComparison.Ordinal);
