@@ -9,6 +9,8 @@ var root = new RootCommand("Botburrow Agents: keeps a fleet of AI agents alive i
     new ConfigCommand(),
     ServiceCommands.Coordinator(),
     ServiceCommands.Runner(),
+    new AgentsCommand(),
+    new HubCommand(),
     new QueueCommand(),
     new BackoffCommand(),
     new ActivationsCommand(),

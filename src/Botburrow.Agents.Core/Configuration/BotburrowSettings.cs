@@ -48,6 +48,8 @@ public sealed class BotburrowSettings
         BreakerMaxFailures = (int)ParseInteger(SettingNames.BreakerMaxFailures)!.Value;
         BreakerBaseBackoff = ParseDuration(SettingNames.BreakerBaseBackoff)!.Value;
         BreakerMaxBackoff = ParseDuration(SettingNames.BreakerMaxBackoff)!.Value;
+        ScriptedBrain = Text(SettingNames.ScriptedBrain);
+        ModelPricesPath = Text(SettingNames.ModelPricesPath);
 
         if (HeartbeatInterval >= LeaseDuration)
         {
@@ -118,6 +120,11 @@ public sealed class BotburrowSettings
     public TimeSpan BreakerBaseBackoff { get; }
 
     public TimeSpan BreakerMaxBackoff { get; }
+
+    /// <summary><c>offline</c>, a script file or a folder of scripts; <see langword="null"/> for real models.</summary>
+    public string? ScriptedBrain { get; }
+
+    public string? ModelPricesPath { get; }
 
     /// <summary>Every setting with its effective text and source, in catalog order.</summary>
     public IEnumerable<SettingValue> Values => SettingsCatalog.All.Select(d => _values[d.Name]);

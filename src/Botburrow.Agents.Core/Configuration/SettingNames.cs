@@ -36,6 +36,8 @@ public static class SettingNames
     public const string BreakerBaseBackoff = "BREAKER_BASE_BACKOFF";
     public const string BreakerMaxBackoff = "BREAKER_MAX_BACKOFF";
     public const string ConfigFile = "CONFIG_FILE";
+    public const string ScriptedBrain = "SCRIPTED_BRAIN";
+    public const string ModelPricesPath = "MODEL_PRICES_PATH";
 
     public const string AnthropicApiKey = "ANTHROPIC_API_KEY";
     public const string AnthropicBaseUrl = "ANTHROPIC_BASE_URL";

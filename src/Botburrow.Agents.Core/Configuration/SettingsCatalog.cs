@@ -39,6 +39,8 @@ public static class SettingsCatalog
         new() { Name = SettingNames.BreakerMaxFailures, Kind = SettingKind.WholeNumber, Minimum = 1, Maximum = 1000, DefaultValue = "5", Description = "Consecutive failures before an agent backs off." },
         new() { Name = SettingNames.BreakerBaseBackoff, Kind = SettingKind.Duration, Minimum = 1, DefaultValue = "60", Description = "First backoff of the circuit breaker; doubles per further failure." },
         new() { Name = SettingNames.BreakerMaxBackoff, Kind = SettingKind.Duration, Minimum = 1, DefaultValue = "3600", Description = "Longest circuit-breaker backoff." },
+        new() { Name = SettingNames.ScriptedBrain, Description = "Test double for every agent's model: `offline` (a labelled echo), a script file, or a folder of `<agent>.json` scripts. Never intelligence; `up --offline` sets it." },
+        new() { Name = SettingNames.ModelPricesPath, Description = "JSON price table overriding the built-in model prices (USD per million tokens)." },
         new() { Name = SettingNames.AnthropicApiKey, IsSecret = true, IsCredential = true, Description = "Anthropic API key (agents with provider anthropic)." },
         new() { Name = SettingNames.AnthropicBaseUrl, Kind = SettingKind.Url, IsCredential = true, Description = "Anthropic API base URL override." },
         new() { Name = SettingNames.OpenAIApiKey, IsSecret = true, IsCredential = true, Description = "OpenAI API key (agents with provider openai)." },

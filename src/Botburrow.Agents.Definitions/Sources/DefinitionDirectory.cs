@@ -1,0 +1,174 @@
+using Botburrow.Agents.Definitions.Loading;
+using Botburrow.Agents.Definitions.Model;
+using Botburrow.Agents.Definitions.Validation;
+using Microsoft.Extensions.Logging;
+
+namespace Botburrow.Agents.Definitions.Sources;
+
+/// <summary>Reads the git-sync layout: <c>agents/&lt;name&gt;/config.yaml</c> (+ <c>system-prompt.md</c>), <c>skills/&lt;name&gt;/SKILL.md</c>.</summary>
+internal static class DefinitionDirectory
+{
+    public const string ConfigFile = "config.yaml";
+    public const string SystemPromptFile = "system-prompt.md";
+    public const string SkillFile = "SKILL.md";
+
+    public static async Task<AgentDefinition> LoadAgentAsync(string root, string agentId, ILogger logger, CancellationToken cancellationToken)
+    {
+        CheckName(agentId);
+        var configPath = Path.Combine(root, "agents", agentId, ConfigFile);
+        if (!File.Exists(configPath))
+        {
+            Log.AgentConfigNotFound(logger, configPath);
+            throw new AgentConfigNotFoundException(configPath);
+        }
+
+        var (definition, problems) = await ReadAgentAsync(Path.Combine(root, "agents", agentId), null, logger, cancellationToken);
+        return definition ?? throw new AgentDefinitionException(problems);
+    }
+
+    public static async Task<AgentCatalog> ScanAsync(string root, ILogger logger, CancellationToken cancellationToken)
+    {
+        var agents = new List<AgentDefinition>();
+        var skills = new List<SkillDefinition>();
+        var problems = new List<DefinitionProblem>();
+        var skillsRoot = Path.Combine(root, "skills");
+        var skillFolders = Folders(skillsRoot);
+        foreach (var folder in skillFolders)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var path = Path.Combine(folder, SkillFile);
+            if (!File.Exists(path))
+            {
+                problems.Add(new DefinitionProblem { File = path, Line = 1, Field = "", Message = "missing: every folder under skills/ needs a SKILL.md" });
+                continue;
+            }
+
+            DefinitionParseResult<SkillDefinition> result;
+            try
+            {
+                result = AgentDefinitionParser.ParseSkill(await ReadLimitedAsync(path, cancellationToken), path, Path.GetFileName(folder));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                problems.Add(new DefinitionProblem { File = path, Line = 1, Field = "", Message = "cannot read the skill: " + ex.Message });
+                continue;
+            }
+
+            problems.AddRange(result.Problems);
+            if (result.Value is not null)
+            {
+                Log.SkillLoaded(logger, result.Value.Name, path);
+                skills.Add(result.Value);
+            }
+        }
+
+        // Agents may only name skills that exist, when the definitions have a skills/ folder at all.
+        IReadOnlyCollection<string>? knownSkills = Directory.Exists(skillsRoot)
+            ? skillFolders.Where(f => File.Exists(Path.Combine(f, SkillFile))).Select(f => Path.GetFileName(f)).ToHashSet(StringComparer.Ordinal)
+            : null;
+        var agentProblems = new List<DefinitionProblem>();
+        var agentFolders = Folders(Path.Combine(root, "agents"));
+        foreach (var folder in agentFolders)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!File.Exists(Path.Combine(folder, ConfigFile)))
+            {
+                agentProblems.Add(new DefinitionProblem { File = Path.Combine(folder, ConfigFile), Line = 1, Field = "", Message = "missing: every folder under agents/ needs a config.yaml" });
+                continue;
+            }
+
+            var (definition, found) = await ReadAgentAsync(folder, knownSkills, logger, cancellationToken);
+            agentProblems.AddRange(found);
+            if (definition is not null)
+            {
+                agents.Add(definition);
+            }
+        }
+
+        problems.InsertRange(0, agentProblems);
+        Log.DefinitionsScanned(logger, root, agents.Count, skills.Count, problems.Count);
+        return new AgentCatalog
+        {
+            Root = root,
+            Agents = agents,
+            Skills = skills,
+            Problems = problems,
+            AgentFilesChecked = agentFolders.Count,
+            SkillFilesChecked = skillFolders.Count,
+        };
+    }
+
+    /// <summary>Reads at most one byte more than the limit, so an oversized file is refused without reading it all.</summary>
+    public static async Task<byte[]> ReadLimitedAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 4096, useAsync: true);
+        return await ReadLimitedAsync(stream, cancellationToken);
+    }
+
+    public static async Task<byte[]> ReadLimitedAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while (buffer.Length <= AgentDefinitionParser.MaxFileBytes
+            && (read = await stream.ReadAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, AgentDefinitionParser.MaxFileBytes + 1 - buffer.Length)), cancellationToken)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    public static void CheckName(string agentId)
+    {
+        ArgumentNullException.ThrowIfNull(agentId);
+        if (!Patterns.Name().IsMatch(agentId))
+        {
+            throw new AgentDefinitionSourceException($"'{agentId}' is not a valid agent name (lowercase letters, digits and hyphens)");
+        }
+    }
+
+    private static async Task<(AgentDefinition? Definition, IReadOnlyList<DefinitionProblem> Problems)> ReadAgentAsync(string folder, IReadOnlyCollection<string>? knownSkills, ILogger logger, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ReadAgentFilesAsync(folder, knownSkills, logger, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            var problem = new DefinitionProblem { File = Path.Combine(folder, ConfigFile), Line = 1, Field = "", Message = "cannot read the definition: " + ex.Message };
+            Log.DefinitionInvalid(logger, problem.File, 1, problem.Message);
+            return (null, [problem]);
+        }
+    }
+
+    private static async Task<(AgentDefinition? Definition, IReadOnlyList<DefinitionProblem> Problems)> ReadAgentFilesAsync(string folder, IReadOnlyCollection<string>? knownSkills, ILogger logger, CancellationToken cancellationToken)
+    {
+        var configPath = Path.Combine(folder, ConfigFile);
+        var promptPath = Path.Combine(folder, SystemPromptFile);
+        string? prompt = null;
+        var problems = new List<DefinitionProblem>();
+        if (File.Exists(promptPath))
+        {
+            var promptResult = AgentDefinitionParser.ParseSystemPrompt(await ReadLimitedAsync(promptPath, cancellationToken), promptPath);
+            problems.AddRange(promptResult.Problems);
+            prompt = promptResult.Value;
+        }
+
+        var result = AgentDefinitionParser.ParseAgent(await ReadLimitedAsync(configPath, cancellationToken), configPath, Path.GetFileName(folder), prompt, knownSkills);
+        problems.InsertRange(0, result.Problems);
+        if (problems.Count > 0)
+        {
+            Log.DefinitionInvalid(logger, configPath, problems.Count, problems[0].Format());
+            return (null, problems);
+        }
+
+        Log.DefinitionLoaded(logger, result.Value!.Name, configPath); // valid, so a value
+        return (result.Value, problems);
+    }
+
+    private static List<string> Folders(string path)
+        => Directory.Exists(path)
+            ? Directory.GetDirectories(path).Where(d => !Path.GetFileName(d).StartsWith('.')).Order(StringComparer.Ordinal).ToList()
+            : [];
+}

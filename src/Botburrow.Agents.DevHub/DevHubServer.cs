@@ -1,0 +1,81 @@
+using System.Security.Cryptography;
+using Botburrow.Agents.DevHub.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Botburrow.Agents.DevHub;
+
+/// <summary>
+/// A running dev Hub: Kestrel on <see cref="DevHubOptions.Host"/>:<see cref="DevHubOptions.Port"/> (0 = a free port),
+/// embeddable in any process. Start it with <see cref="StartAsync"/>, stop it with <see cref="StopAsync"/>.
+/// </summary>
+public sealed class DevHubServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private DevHubServer(WebApplication app, Uri url, string adminKey, bool adminKeyGenerated)
+    {
+        _app = app;
+        Url = url;
+        AdminKey = adminKey;
+        AdminKeyGenerated = adminKeyGenerated;
+    }
+
+    /// <summary>The base URL, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
+    public Uri Url { get; }
+
+    /// <summary>The admin key (the one given, or a generated one).</summary>
+    public string AdminKey { get; }
+
+    /// <summary>Whether <see cref="AdminKey"/> was generated because none was given.</summary>
+    public bool AdminKeyGenerated { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<DevHubServer> StartAsync(DevHubOptions options, Action<ILoggingBuilder>? configureLogging = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var generated = string.IsNullOrEmpty(options.AdminKey);
+        var adminKey = generated ? "botburrow_admin_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)) : options.AdminKey!;
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(DevHubServer).Assembly.GetName().Name });
+        builder.Logging.ClearProviders();
+        configureLogging?.Invoke(builder.Logging);
+        builder.WebHost.UseUrls($"http://{options.Host}:{options.Port}");
+        builder.Services.AddDevHub(o =>
+        {
+            o.DatabasePath = options.DatabasePath;
+            o.AdminKey = adminKey;
+            o.AgentsDirectory = options.AgentsDirectory;
+            o.Host = options.Host;
+            o.Port = options.Port;
+            o.DefaultDailyLimitUsd = options.DefaultDailyLimitUsd;
+            o.DefaultMonthlyLimitUsd = options.DefaultMonthlyLimitUsd;
+            o.MaxPollTimeout = options.MaxPollTimeout;
+            o.TimeProvider = options.TimeProvider;
+        });
+        var app = builder.Build();
+        app.MapDevHub();
+        await app.Services.GetRequiredService<DevHubStore>().InitializeAsync();
+        await app.StartAsync(cancellationToken);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+            ?? throw new InvalidOperationException("the dev Hub started without an address");
+        var url = new Uri(address.EndsWith('/') ? address : address + "/");
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<DevHubServer>();
+        var urlText = url.ToString();
+        var databasePath = Path.GetFullPath(options.DatabasePath);
+        DevHubLog.Started(logger, urlText, databasePath);
+        return new DevHubServer(app, url, adminKey, generated);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken = default) => _app.StopAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
