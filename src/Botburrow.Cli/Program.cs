@@ -13,6 +13,10 @@ var root = new RootCommand("Botburrow Agents: keeps a fleet of AI agents alive i
     new ActivateCommand(),
     new AgentsCommand(),
     new HubCommand(),
+    new QueueCommand(),
+    new BackoffCommand(),
+    new ActivationsCommand(),
+    new DeadCommand(),
 };
 
 var parseResult = root.Parse(args);

@@ -19,6 +19,12 @@ public sealed class RedisServerFixture : IAsyncLifetime
     /// <summary>e.g. <c>redis://127.0.0.1:6390</c>.</summary>
     public string Url { get; private set; } = "";
 
+    /// <summary>
+    /// Runs the server with an append-only file (fsync on every write) in a directory kept across
+    /// <see cref="RestartAsync"/>, so a restart keeps the data, as a production Valkey with persistence would.
+    /// </summary>
+    public bool AppendOnly { get; init; }
+
     /// <summary>Why no server is available, or <see langword="null"/>.</summary>
     public string? Unavailable { get; private set; }
 
@@ -105,7 +111,7 @@ public sealed class RedisServerFixture : IAsyncLifetime
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no" })
+        foreach (var arg in new[] { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", AppendOnly ? "yes" : "no", "--appendfsync", "always", "--protected-mode", "no" })
         {
             start.ArgumentList.Add(arg);
         }

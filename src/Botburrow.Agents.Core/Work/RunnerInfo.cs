@@ -1,0 +1,17 @@
+namespace Botburrow.Agents.Work;
+
+/// <summary>A live runner, read back from its heartbeat.</summary>
+public sealed record RunnerInfo
+{
+    public required string RunnerId { get; init; }
+
+    public required string Mode { get; init; }
+
+    public int Concurrency { get; init; }
+
+    public int InFlight { get; init; }
+
+    public DateTimeOffset StartedAt { get; init; }
+
+    public DateTimeOffset LastSeenAt { get; init; }
+}

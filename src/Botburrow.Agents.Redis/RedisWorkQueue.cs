@@ -1,0 +1,455 @@
+using System.Globalization;
+using Botburrow.Agents.Work;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using StackExchange.Redis;
+
+namespace Botburrow.Agents.Redis;
+
+/// <summary>
+/// The Redis backend of <see cref="IWorkQueue"/> and <see cref="ILeaderElection"/>: each operation is one Lua
+/// script on the shared multiplexer; claims never block (idle claimers wait for a <c>work:wakeup</c> pub/sub
+/// nudge, with the caller's poll as backstop). Lease and backoff times come from the server's <c>TIME</c>, unless a
+/// non-system <see cref="TimeProvider"/> is given (tests), whose time is then passed to the scripts.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix", Justification = "A work queue is the domain name.")]
+public sealed class RedisWorkQueue : IWorkQueue, ILeaderElection
+{
+    private const int ReapBatch = 500;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> ScriptHashes = new(StringComparer.Ordinal);
+    private readonly RedisConnection _connection;
+    private readonly WorkQueueOptions _options;
+    private readonly RedisKeys _keys;
+    private readonly TimeProvider _time;
+    private readonly bool _serverTime;
+    private readonly ILogger _logger;
+    private readonly WorkSignal _signal = new();
+    private int _subscribed;
+
+    public RedisWorkQueue(RedisConnection connection, WorkQueueOptions? options = null, TimeProvider? timeProvider = null, ILogger<RedisWorkQueue>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        _connection = connection;
+        _options = options ?? new WorkQueueOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxAttempts, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.HybridLowShareEvery, 1);
+        _keys = new RedisKeys(_options.KeyPrefix);
+        _time = timeProvider ?? TimeProvider.System;
+        _serverTime = ReferenceEquals(_time, TimeProvider.System);
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    public RedisKeys Keys => _keys;
+
+    public async Task<EnqueueOutcome> EnqueueAsync(WorkItem item, long epoch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        var json = WorkItemJson.Serialize(item with { Epoch = epoch });
+        var result = (string?)await RunAsync("enqueue", WorkScripts.Enqueue, [json, item.AgentId, RedisKeys.PriorityName(item.Priority), epoch], cancellationToken);
+        var outcome = result switch
+        {
+            "enqueued" => EnqueueOutcome.Enqueued,
+            "followup" => EnqueueOutcome.CoalescedIntoFollowUp,
+            "queued" => EnqueueOutcome.AlreadyQueued,
+            "backoff" => EnqueueOutcome.InBackoff,
+            "stale" => EnqueueOutcome.StaleEpoch,
+            _ => throw new InvalidOperationException($"unexpected enqueue result '{result}'"),
+        };
+        if (outcome == EnqueueOutcome.StaleEpoch)
+        {
+            WorkLog.StaleEpoch(_logger, item.AgentId, epoch);
+        }
+
+        return outcome;
+    }
+
+    public async Task<ClaimedWork?> TryClaimAsync(string runnerId, RunnerMode mode, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(runnerId);
+        var id = Guid.NewGuid().ToString("N");
+        var result = await RunAsync(
+            "claim",
+            WorkScripts.Claim,
+            [runnerId, ModeName(mode), id, Ms(_options.LeaseDuration), Ms(_options.ActivationRecordGrace), _options.HybridLowShareEvery],
+            cancellationToken);
+        if (result.IsNull)
+        {
+            return null;
+        }
+
+        var parts = (RedisResult[])result!;
+        var item = WorkItemJson.Deserialize((string)parts[1]!);
+        var claimed = new ClaimedWork
+        {
+            ActivationId = (string)parts[0]!,
+            Item = item,
+            RunnerId = runnerId,
+            ClaimedAt = FromMs((string)parts[2]!),
+            LeaseExpiresAt = FromMs((string)parts[3]!),
+            Epoch = item.Epoch,
+        };
+        WorkLog.WorkClaimed(_logger, claimed.ActivationId, item.AgentId, runnerId, item.Priority, item.Attempt);
+        return claimed;
+    }
+
+    public async Task WaitForWorkAsync(RunnerMode mode, TimeSpan maxWait, CancellationToken cancellationToken = default)
+    {
+        await EnsureSubscribedAsync();
+        await _signal.WaitAsync(maxWait, _time, cancellationToken);
+    }
+
+    public async Task<IReadOnlySet<string>> HeartbeatAsync(RunnerHeartbeat heartbeat, IReadOnlyCollection<string> activationIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(heartbeat);
+        ArgumentNullException.ThrowIfNull(activationIds);
+        var args = new List<RedisValue>
+        {
+            heartbeat.RunnerId,
+            Ms(_options.LeaseDuration),
+            Ms(_options.ActivationRecordGrace),
+            Ms(_options.HeartbeatTtl),
+            ModeName(heartbeat.Mode),
+            heartbeat.Concurrency,
+            heartbeat.InFlight,
+            heartbeat.StartedAt.ToUnixTimeMilliseconds(),
+        };
+        args.AddRange(activationIds.Select(id => (RedisValue)id));
+        var result = await RunAsync("heartbeat", WorkScripts.Heartbeat, [.. args], cancellationToken);
+        var cancelled = new HashSet<string>(StringComparer.Ordinal);
+        if (!result.IsNull)
+        {
+            foreach (var entry in (RedisResult[])result!)
+            {
+                cancelled.Add((string)entry!);
+            }
+        }
+
+        return cancelled;
+    }
+
+    public async Task CompleteAsync(ClaimedWork work, WorkOutcome outcome, string? error = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        // At-least-once: the item leaves the system only here (or via the reaper / dead letters), after the run ended.
+        var result = (RedisResult[])(await RunAsync(
+            "complete",
+            WorkScripts.Complete,
+            [work.ActivationId, work.Item.AgentId, work.RunnerId, OutcomeName(outcome), _options.BreakerMaxFailures, Ms(_options.BreakerBaseBackoff), Ms(_options.BreakerMaxBackoff)],
+            cancellationToken))!;
+        var failures = (long)result[1];
+        if (failures > 0)
+        {
+            WorkLog.CircuitBreaker(_logger, work.Item.AgentId, failures, (long)result[2] / 1000.0);
+        }
+    }
+
+    public async Task HandBackAsync(ClaimedWork work, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        await RunAsync("hand back", WorkScripts.HandBack, [work.ActivationId, work.Item.AgentId, work.RunnerId], cancellationToken);
+    }
+
+    public async Task<int> ReapAsync(CancellationToken cancellationToken = default)
+    {
+        var total = 0;
+        while (true)
+        {
+            var result = (RedisResult[])(await RunAsync(
+                "reap",
+                WorkScripts.Reap,
+                [_options.MaxAttempts, _options.BreakerMaxFailures, Ms(_options.BreakerBaseBackoff), Ms(_options.BreakerMaxBackoff), ReapBatch],
+                cancellationToken))!;
+            var leaseEntries = 0;
+            for (var i = 0; i + 5 < result.Length; i += 6)
+            {
+                var kind = (string)result[i]!;
+                var id = (string)result[i + 1]!;
+                var agent = (string)result[i + 2]!;
+                var attempt = int.Parse((string)result[i + 3]!, CultureInfo.InvariantCulture);
+                total++;
+                switch (kind)
+                {
+                    case "requeued":
+                        leaseEntries++;
+                        WorkLog.LeaseExpired(_logger, id, agent, attempt);
+                        break;
+                    case "dead":
+                        leaseEntries++;
+                        WorkLog.DeadLettered(_logger, id, agent, attempt, "lease expired");
+                        var failures = long.Parse((string)result[i + 4]!, CultureInfo.InvariantCulture);
+                        if (failures > 0)
+                        {
+                            WorkLog.CircuitBreaker(_logger, agent, failures, long.Parse((string)result[i + 5]!, CultureInfo.InvariantCulture) / 1000.0);
+                        }
+
+                        break;
+                }
+            }
+
+            if (leaseEntries < ReapBatch)
+            {
+                return total;
+            }
+        }
+    }
+
+    public async Task<WorkQueueStats> GetStatsAsync(CancellationToken cancellationToken = default)
+    {
+        var r = (RedisResult[])(await RunAsync("stats", WorkScripts.Stats, [], cancellationToken))!;
+        var now = FromMs((string)r[10]!);
+        var depths = new Dictionary<WorkPriority, long>();
+        var ages = new Dictionary<WorkPriority, TimeSpan>();
+        WorkPriority[] priorities = [WorkPriority.High, WorkPriority.Normal, WorkPriority.Low];
+        for (var i = 0; i < 3; i++)
+        {
+            depths[priorities[i]] = (long)r[i * 2];
+            var oldest = (string?)r[(i * 2) + 1];
+            if (!string.IsNullOrEmpty(oldest))
+            {
+                ages[priorities[i]] = now - WorkItemJson.Deserialize(oldest).CreatedAt;
+            }
+        }
+
+        var runners = new List<RunnerInfo>();
+        for (var i = 11; i + 5 < r.Length; i += 6)
+        {
+            runners.Add(new RunnerInfo
+            {
+                RunnerId = (string)r[i]!,
+                Mode = (string)r[i + 1]!,
+                Concurrency = ParseInt((string?)r[i + 2]),
+                InFlight = ParseInt((string?)r[i + 3]),
+                StartedAt = FromMs((string?)r[i + 4]),
+                LastSeenAt = FromMs((string?)r[i + 5]),
+            });
+        }
+
+        return new WorkQueueStats
+        {
+            Depths = depths,
+            OldestAge = ages,
+            Active = (long)r[6],
+            FollowUps = (long)r[7],
+            InBackoff = (long)r[8],
+            Dead = (long)r[9],
+            Runners = runners.OrderBy(x => x.RunnerId, StringComparer.Ordinal).ToList(),
+        };
+    }
+
+    public async Task<IReadOnlyList<BackoffEntry>> ListBackoffAsync(CancellationToken cancellationToken = default)
+    {
+        var (failures, backoff) = await _connection.ExecuteAsync(
+            "backoff list",
+            async db =>
+            {
+                var f = db.HashGetAllAsync(_keys.Failures);
+                var b = db.HashGetAllAsync(_keys.Backoff);
+                return (await f, await b);
+            },
+            cancellationToken);
+        var counts = failures.ToDictionary(e => (string)e.Name!, e => (long)e.Value, StringComparer.Ordinal);
+        var until = backoff.ToDictionary(e => (string)e.Name!, e => (double)e.Value, StringComparer.Ordinal);
+        return counts.Keys.Union(until.Keys)
+            .Order(StringComparer.Ordinal)
+            .Select(agent => new BackoffEntry
+            {
+                AgentId = agent,
+                Failures = counts.GetValueOrDefault(agent),
+                Until = until.TryGetValue(agent, out var seconds) ? DateTimeOffset.FromUnixTimeMilliseconds((long)(seconds * 1000)) : null,
+            })
+            .ToList();
+    }
+
+    public Task<int> ClearBackoffAsync(string? agentId = null, CancellationToken cancellationToken = default)
+        => _connection.ExecuteAsync(
+            "backoff clear",
+            async db =>
+            {
+                if (agentId is null)
+                {
+                    var f = await db.HashKeysAsync(_keys.Failures);
+                    var b = await db.HashKeysAsync(_keys.Backoff);
+                    await db.KeyDeleteAsync([_keys.Failures, _keys.Backoff]);
+                    return f.Select(x => (string)x!).Union(b.Select(x => (string)x!)).Count();
+                }
+
+                var tx = db.CreateTransaction();
+                var removedFailures = tx.HashDeleteAsync(_keys.Failures, agentId);
+                var removedBackoff = tx.HashDeleteAsync(_keys.Backoff, agentId);
+                await tx.ExecuteAsync();
+                return await removedFailures || await removedBackoff ? 1 : 0;
+            },
+            cancellationToken);
+
+    public async Task<IReadOnlyList<ActivationInfo>> ListActivationsAsync(CancellationToken cancellationToken = default)
+    {
+        var r = (RedisResult[])(await RunAsync("activations list", WorkScripts.Activations, [], cancellationToken))!;
+        var list = new List<ActivationInfo>();
+        for (var i = 0; i + 8 < r.Length; i += 9)
+        {
+            list.Add(ToInfo((string)r[i]!, [.. r.Skip(i + 1).Take(8).Select(x => (string?)x)]));
+        }
+
+        return list.OrderBy(a => a.ClaimedAt).ToList();
+    }
+
+    public async Task<ActivationInfo?> GetActivationAsync(string activationId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(activationId);
+        var values = await _connection.ExecuteAsync(
+            "activation get",
+            db => db.HashGetAsync(_keys.Activation(activationId), ["agent", "runner", "task", "priority", "attempt", "epoch", "claimed_at", "lease_expires_at"]),
+            cancellationToken);
+        return values[0].IsNull ? null : ToInfo(activationId, [.. values.Select(v => (string?)v)]);
+    }
+
+    public async Task<bool> StopActivationAsync(string activationId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(activationId);
+        var removed = await _connection.ExecuteAsync("activation stop", db => db.KeyDeleteAsync(_keys.Activation(activationId)), cancellationToken);
+        if (removed)
+        {
+            WorkLog.ActivationStopped(_logger, activationId);
+        }
+
+        return removed;
+    }
+
+    public async Task<IReadOnlyList<DeadLetter>> ListDeadAsync(CancellationToken cancellationToken = default)
+    {
+        var entries = await _connection.ExecuteAsync("dead list", db => db.ListRangeAsync(_keys.Dead), cancellationToken);
+        return entries.Select(e => WorkItemJson.DeserializeDead((string)e!)).ToList();
+    }
+
+    public async Task<bool> RequeueDeadAsync(string id, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        return (long)await RunAsync("dead requeue", WorkScripts.RequeueDead, [id], cancellationToken) == 1;
+    }
+
+    public async Task<LeaderLease?> TryAcquireOrRenewAsync(string instanceId, TimeSpan ttl, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(instanceId);
+        var result = await RunAsync("leader acquire", WorkScripts.AcquireLeader, [instanceId, Ms(ttl)], cancellationToken);
+        if (result.IsNull)
+        {
+            return null;
+        }
+
+        var parts = (RedisResult[])result!;
+        return new LeaderLease
+        {
+            InstanceId = instanceId,
+            Epoch = long.Parse((string)parts[1]!, CultureInfo.InvariantCulture),
+            ExpiresAt = FromMs((string)parts[2]!) + ttl,
+            Acquired = (string)parts[0]! == "acquired",
+        };
+    }
+
+    public async Task<bool> ReleaseAsync(LeaderLease lease, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        return (long)await RunAsync("leader release", WorkScripts.ReleaseLeader, [lease.InstanceId, lease.Epoch.ToString(CultureInfo.InvariantCulture)], cancellationToken) == 1;
+    }
+
+    public async Task<LeaderInfo> GetLeaderAsync(CancellationToken cancellationToken = default)
+    {
+        var (leader, ttl, epoch, info) = await _connection.ExecuteAsync(
+            "leader get",
+            async db =>
+            {
+                var l = db.StringGetAsync(_keys.Leader);
+                var t = db.KeyTimeToLiveAsync(_keys.Leader);
+                var e = db.StringGetAsync(_keys.Epoch);
+                var i = db.HashGetAsync(_keys.LeaderInfo, ["instance", "since", "expires_at"]);
+                return (await l, await t, await e, await i);
+            },
+            cancellationToken);
+        var epochValue = epoch.IsNull ? 0 : (long)epoch;
+        var expired = !_serverTime && info[0] == leader && FromMs(info[2]) <= _time.GetUtcNow();
+        if (leader.IsNull || expired)
+        {
+            return new LeaderInfo { Epoch = epochValue };
+        }
+
+        return new LeaderInfo
+        {
+            InstanceId = leader,
+            ExpiresIn = ttl,
+            Since = info[0] == leader && !info[1].IsNull ? FromMs(info[1]) : null,
+            Epoch = epochValue,
+        };
+    }
+
+    private static ActivationInfo ToInfo(string id, string?[] h) => new()
+    {
+        ActivationId = id,
+        AgentId = h[0] ?? "",
+        RunnerId = h[1] ?? "",
+        TaskType = h[2] == "discovery" ? TaskType.Discovery : TaskType.Inbox,
+        Priority = h[3] switch { "high" => WorkPriority.High, "low" => WorkPriority.Low, _ => WorkPriority.Normal },
+        Attempt = ParseInt(h[4]),
+        Epoch = long.TryParse(h[5], NumberStyles.Integer, CultureInfo.InvariantCulture, out var e) ? e : 0,
+        ClaimedAt = FromMs(h[6]),
+        LeaseExpiresAt = FromMs(h[7]),
+    };
+
+    private static int ParseInt(string? text) => int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : 0;
+
+    private static DateTimeOffset FromMs(string? text)
+        => long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : default;
+
+    private static long Ms(TimeSpan span) => (long)span.TotalMilliseconds;
+
+    private static string ModeName(RunnerMode mode) => mode.ToString().ToLowerInvariant();
+
+    private static string OutcomeName(WorkOutcome outcome) => outcome switch
+    {
+        WorkOutcome.Succeeded => "succeeded",
+        WorkOutcome.Failed => "failed",
+        WorkOutcome.Cancelled => "cancelled",
+        _ => "refused_by_budget",
+    };
+
+    private Task<RedisResult> RunAsync(string operation, string script, RedisValue[] args, CancellationToken cancellationToken)
+    {
+        var values = new RedisValue[args.Length + 2];
+        values[0] = _keys.Prefix;
+        values[1] = _serverTime ? 0 : _time.GetUtcNow().ToUnixTimeMilliseconds();
+        args.CopyTo(values, 2);
+        return _connection.ExecuteAsync(operation, db => EvaluateAsync(db, script, values), cancellationToken);
+    }
+
+    /// <summary>EVALSHA with the script's cached SHA-1; on NOSCRIPT (first use, or a restarted server) EVAL loads it.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA5350:Do Not Use Weak Cryptographic Algorithms", Justification = "Redis names scripts by SHA-1; no security depends on it.")]
+    private static async Task<RedisResult> EvaluateAsync(IDatabase db, string script, RedisValue[] values)
+    {
+        var hash = ScriptHashes.GetOrAdd(script, static s => System.Security.Cryptography.SHA1.HashData(System.Text.Encoding.UTF8.GetBytes(s)));
+        try
+        {
+            return await db.ScriptEvaluateAsync(hash, null, values);
+        }
+        catch (RedisServerException ex) when (ex.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
+        {
+            return await db.ScriptEvaluateAsync(script, null, values);
+        }
+    }
+
+    private async Task EnsureSubscribedAsync()
+    {
+        if (Volatile.Read(ref _subscribed) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            await _connection.Multiplexer.GetSubscriber().SubscribeAsync(RedisChannel.Literal(_keys.WakeupChannel), (_, _) => _signal.Set());
+            Volatile.Write(ref _subscribed, 1);
+        }
+        catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException)
+        {
+            // Not subscribed yet: the caller's wait is then a plain poll, and the next wait tries again.
+        }
+    }
+}

@@ -1,0 +1,35 @@
+using Botburrow.Agents.Configuration;
+using Botburrow.Agents.Redis;
+using Botburrow.Agents.Work;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the Redis work backend.</summary>
+public static class RedisWorkQueueServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers one shared <see cref="RedisConnection"/> for <c>REDIS_URL</c>, the <see cref="WorkQueueOptions"/>
+    /// from the settings, and <see cref="RedisWorkQueue"/> as <see cref="IWorkQueue"/> and
+    /// <see cref="ILeaderElection"/>. Idempotent.
+    /// </summary>
+    public static IServiceCollection AddRedisWorkQueue(this IServiceCollection services, BotburrowSettings settings, string keyPrefix = "")
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Require(SettingNames.RedisUrl, "work queue");
+        var url = settings.RedisUrl!;
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(WorkQueueOptions.FromSettings(settings) with { KeyPrefix = keyPrefix });
+        services.TryAddSingleton(sp => RedisConnection.ConnectAsync(url, logger: sp.GetService<ILoggerFactory>()?.CreateLogger("Botburrow.Agents.Redis")).GetAwaiter().GetResult());
+        services.TryAddSingleton(sp => new RedisWorkQueue(
+            sp.GetRequiredService<RedisConnection>(),
+            sp.GetRequiredService<WorkQueueOptions>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILogger<RedisWorkQueue>>()));
+        services.TryAddSingleton<IWorkQueue>(sp => sp.GetRequiredService<RedisWorkQueue>());
+        services.TryAddSingleton<ILeaderElection>(sp => sp.GetRequiredService<RedisWorkQueue>());
+        return services;
+    }
+}
