@@ -305,11 +305,14 @@ public sealed partial class CoordinatorService : BackgroundService
         }
 
         var outcome = await _queue.EnqueueAsync(item, lease.Epoch, cancellationToken);
-        FleetMetrics.WorkEnqueued.WithLabels(item.Priority.ToString().ToLowerInvariant(), outcome.ToString()).Inc();
+        var priority = item.Priority.ToString().ToLowerInvariant();
+        var taskType = item.TaskType.ToString().ToLowerInvariant();
+        var outcomeName = outcome.ToString();
+        FleetMetrics.WorkEnqueued.WithLabels(priority, outcomeName).Inc();
         switch (outcome)
         {
             case EnqueueOutcome.Enqueued:
-                LogWorkEnqueued(_logger, item.AgentId, item.TaskType.ToString().ToLowerInvariant(), item.Priority.ToString().ToLowerInvariant());
+                LogWorkEnqueued(_logger, item.AgentId, taskType, priority);
                 break;
             case EnqueueOutcome.InBackoff:
                 LogAgentInBackoff(_logger, item.AgentId);
@@ -319,7 +322,7 @@ public sealed partial class CoordinatorService : BackgroundService
                 _lease = null;
                 break;
             default:
-                LogDuplicateWorkSkipped(_logger, item.AgentId, outcome.ToString());
+                LogDuplicateWorkSkipped(_logger, item.AgentId, outcomeName);
                 break;
         }
 

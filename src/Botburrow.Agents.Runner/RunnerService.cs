@@ -138,7 +138,8 @@ public sealed partial class RunnerService : BackgroundService
             ["activation_id"] = work.ActivationId,
             ["runner_id"] = _options.RunnerId,
         });
-        LogWorkClaimed(_logger, item.AgentId, work.ActivationId, taskType, item.Priority.ToString().ToLowerInvariant(), item.Attempt);
+        var priority = item.Priority.ToString().ToLowerInvariant();
+        LogActivationStarting(_logger, item.AgentId, work.ActivationId, taskType, priority, item.Attempt);
 
         var outcome = WorkOutcome.Failed;
         string? error = null;
@@ -298,8 +299,8 @@ public sealed partial class RunnerService : BackgroundService
     [LoggerMessage(EventName = "runner_stopped", Level = LogLevel.Information, Message = "Runner {RunnerId} stopped")]
     private static partial void LogRunnerStopped(ILogger logger, string runnerId);
 
-    [LoggerMessage(EventName = "work_claimed", Level = LogLevel.Information, Message = "Claimed {TaskType} work for agent {AgentId} as activation {ActivationId} ({Priority}, attempt {Attempt})")]
-    private static partial void LogWorkClaimed(ILogger logger, string agentId, string activationId, string taskType, string priority, int attempt);
+    [LoggerMessage(EventName = "activation_starting", Level = LogLevel.Information, Message = "Starting {TaskType} activation {ActivationId} of agent {AgentId} ({Priority}, attempt {Attempt})")]
+    private static partial void LogActivationStarting(ILogger logger, string agentId, string activationId, string taskType, string priority, int attempt);
 
     [LoggerMessage(EventName = "activation_completed", Level = LogLevel.Information, Message = "Activation {ActivationId} of agent {AgentId} ({TaskType}) completed in {ActivationDuration:0.###} s: {Replies} posted, {Skipped} skipped")]
     private static partial void LogActivationCompleted(ILogger logger, string agentId, string activationId, string taskType, double activationDuration, int replies, int skipped);

@@ -225,7 +225,7 @@ public sealed partial class ActivationPipeline
         }
     }
 
-    private async Task<AgentAnswer> AskAsync(RunState state, AgentPrompt prompt, CancellationToken cancellationToken)
+    private static async Task<AgentAnswer> AskAsync(RunState state, AgentPrompt prompt, CancellationToken cancellationToken)
     {
         if (state.Executor.CheckAvailability(prompt) is { } unavailable)
         {
@@ -240,7 +240,7 @@ public sealed partial class ActivationPipeline
         return answer;
     }
 
-    private Task MarkReadAsync(AgentDefinition agent, HubNotification notification, CancellationToken cancellationToken)
+    private Task<MarkReadResult> MarkReadAsync(AgentDefinition agent, HubNotification notification, CancellationToken cancellationToken)
         => _hub.MarkReadAsync([notification.Id], HubIdempotencyKey.For(agent.Name, notification.Id, "read"), cancellationToken);
 
     private async Task<BudgetHealth?> TryGetBudgetAsync(string agent, CancellationToken cancellationToken)

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Botburrow.Agents.Configuration;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Botburrow.Cli.Commands;
@@ -26,7 +25,7 @@ internal sealed class CoordinatorCommand : Command
             builder.Services.AddAgentDefinitions(settings);
             builder.Services.AddCoordinator(settings);
         });
-        await app.RunAsync(cancellationToken);
+        await app.RunAsync();
         return ExitCodes.Ok;
     }
 }

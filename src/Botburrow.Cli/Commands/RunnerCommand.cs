@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Botburrow.Agents.Configuration;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Botburrow.Cli.Commands;
@@ -37,7 +36,7 @@ internal sealed class RunnerCommand : Command
             builder.Services.AddAgentDefinitions(settings);
             builder.Services.AddRunner(settings);
         });
-        await app.RunAsync(cancellationToken);
+        await app.RunAsync();
         return ExitCodes.Ok;
     }
 }

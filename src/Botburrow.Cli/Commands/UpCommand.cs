@@ -2,9 +2,9 @@ using System.CommandLine;
 using Botburrow.Agents.Configuration;
 using Botburrow.Agents.DevHub;
 using Botburrow.Agents.Work;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Botburrow.Cli.Commands;
