@@ -1,0 +1,176 @@
+using Botburrow.Agents.Definitions.Loading;
+using Botburrow.Agents.Definitions.Validation;
+using Botburrow.Agents.Definitions.Yaml;
+using Botburrow.Agents.Grants;
+
+namespace Botburrow.Agents.Definitions.Permissions;
+
+/// <summary>
+/// Reads the permissions policy (<c>AGENT_PERMISSIONS_PATH</c>) in the format of the original's
+/// <c>permissions.yaml</c>:
+/// <code>
+/// agents:
+///   NAME: { allowed_grants: [..], denied_grants: [..] }
+/// default: { allowed_grants: [..], denied_grants: [..] }
+/// </code>
+/// A rule without <c>allowed_grants</c> allows every declared grant; an empty list allows none. Unknown keys,
+/// wrong types and malformed grants are errors with file, line and column.
+/// </summary>
+public static class PermissionsPolicyLoader
+{
+    private static readonly string[] TopKeys = ["agents", "default"];
+    private static readonly string[] RuleKeys = ["allowed_grants", "denied_grants"];
+
+    /// <summary>Loads the policy at <paramref name="path"/>, or <see cref="PermissionsPolicy.None"/> when it is null or empty.</summary>
+    public static PermissionsPolicy LoadOrNone(string? path) => string.IsNullOrWhiteSpace(path) ? PermissionsPolicy.None : Load(path);
+
+    public static PermissionsPolicy Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var full = Path.GetFullPath(path);
+        if (!File.Exists(full))
+        {
+            throw new PermissionsPolicyException($"Permissions policy not found: {full} (AGENT_PERMISSIONS_PATH)");
+        }
+
+        return Parse(File.ReadAllBytes(full), full);
+    }
+
+    /// <summary>Parses policy text; <paramref name="source"/> names the file in messages.</summary>
+    public static PermissionsPolicy Parse(ReadOnlySpan<byte> bytes, string source)
+    {
+        var problems = new ProblemCollector(source);
+        var text = FileText.Decode(bytes, problems);
+        var root = text is null ? null : YamlTreeReader.Read(text, problems);
+        if (problems.HasProblems)
+        {
+            throw new PermissionsPolicyException(problems.Problems);
+        }
+
+        if (root is not YMapping mapping)
+        {
+            problems.Add(root?.Line ?? 1, root?.Column, "", $"expected a mapping with 'agents' and/or 'default', got {root?.Describe() ?? "an empty file"}");
+            throw new PermissionsPolicyException(problems.Problems);
+        }
+
+        var agents = new Dictionary<string, GrantRule>(StringComparer.Ordinal);
+        GrantRule? fallback = null;
+        foreach (var entry in mapping.Entries)
+        {
+            switch (entry.Key.Value)
+            {
+                case "agents":
+                    ReadAgents(entry.Value, problems, agents);
+                    break;
+                case "default":
+                    fallback = ReadRule(entry.Value, "default", problems);
+                    break;
+                default:
+                    problems.Add(entry.Key, entry.Key.Value, $"unknown key; allowed: {string.Join(", ", TopKeys)}");
+                    break;
+            }
+        }
+
+        if (problems.HasProblems)
+        {
+            throw new PermissionsPolicyException(problems.Problems);
+        }
+
+        return new PermissionsPolicy { Source = source, Agents = agents, Default = fallback };
+    }
+
+    private static void ReadAgents(YNode node, ProblemCollector problems, Dictionary<string, GrantRule> agents)
+    {
+        if (node is YScalar { Kind: ScalarKind.Null })
+        {
+            return;
+        }
+
+        if (node is not YMapping mapping)
+        {
+            problems.Add(node, "agents", $"expected a mapping of agent name to rule, got {node.Describe()}");
+            return;
+        }
+
+        foreach (var entry in mapping.Entries)
+        {
+            var path = "agents." + entry.Key.Value;
+            if (ReadRule(entry.Value, path, problems) is { } rule)
+            {
+                agents[entry.Key.Value] = rule;
+            }
+        }
+    }
+
+    private static GrantRule? ReadRule(YNode node, string path, ProblemCollector problems)
+    {
+        if (node is YScalar { Kind: ScalarKind.Null })
+        {
+            return GrantRule.AllowAll;
+        }
+
+        if (node is not YMapping mapping)
+        {
+            problems.Add(node, path, $"expected a mapping with {string.Join(" and/or ", RuleKeys)}, got {node.Describe()}");
+            return null;
+        }
+
+        IReadOnlyList<Grant>? allowed = null;
+        IReadOnlyList<Grant> denied = [];
+        foreach (var entry in mapping.Entries)
+        {
+            var field = path + "." + entry.Key.Value;
+            switch (entry.Key.Value)
+            {
+                case "allowed_grants":
+                    allowed = ReadGrants(entry.Value, field, problems);
+                    break;
+                case "denied_grants":
+                    denied = ReadGrants(entry.Value, field, problems);
+                    break;
+                default:
+                    problems.Add(entry.Key, field, $"unknown key; allowed: {string.Join(", ", RuleKeys)}");
+                    break;
+            }
+        }
+
+        return new GrantRule { Allowed = allowed ?? GrantRule.AllowAll.Allowed, Denied = denied };
+    }
+
+    private static List<Grant> ReadGrants(YNode node, string path, ProblemCollector problems)
+    {
+        var grants = new List<Grant>();
+        if (node is YScalar { Kind: ScalarKind.Null })
+        {
+            return grants;
+        }
+
+        if (node is not YSequence sequence)
+        {
+            problems.Add(node, path, $"expected a list of grants ({Grant.Syntax}), got {node.Describe()}");
+            return grants;
+        }
+
+        for (var i = 0; i < sequence.Items.Count; i++)
+        {
+            var item = sequence.Items[i];
+            var field = $"{path}[{i}]";
+            if (item is not YScalar { Kind: ScalarKind.String } scalar)
+            {
+                problems.Add(item, field, $"expected a grant ({Grant.Syntax}), got {item.Describe()}");
+                continue;
+            }
+
+            if (Grant.TryParse(scalar.Value, out var grant, out var error))
+            {
+                grants.Add(grant);
+            }
+            else
+            {
+                problems.Add(item, field, error);
+            }
+        }
+
+        return grants;
+    }
+}
