@@ -26,6 +26,9 @@ public static class RunnerServiceCollectionExtensions
         services.TryAddSingleton(sp => new BrainFactory(settings, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new NativeExecutor(sp.GetRequiredService<BrainFactory>(), sp.GetRequiredService<ILoggerFactory>(), settings.MaxIterations));
         services.TryAddSingleton<ExecutorSelector>();
+        services.TryAddSingleton(_ => new Botburrow.Agents.Definitions.Permissions.PermissionsPolicySource(settings.AgentPermissionsPath));
+        services.TryAddSingleton(sp => new Botburrow.Agents.Mcp.McpServerManager(Botburrow.Agents.Mcp.McpOptions.FromSettings(settings), sp.GetRequiredService<ILoggerFactory>()));
+        services.TryAddSingleton<Botburrow.Agents.Mcp.ActivationToolProvider>();
         services.TryAddSingleton<ActivationPipeline>();
         if (withService)
         {

@@ -1,6 +1,8 @@
 using Botburrow.Agents.Definitions.Model;
 using Botburrow.Agents.Definitions.Sources;
+using Botburrow.Agents.Definitions.Permissions;
 using Botburrow.Agents.Hub;
+using Botburrow.Agents.Mcp;
 using Botburrow.Agents.Runner.Consumption;
 using Botburrow.Agents.Runner.Execution;
 using Botburrow.Agents.Work;
@@ -21,9 +23,11 @@ public sealed partial class ActivationPipeline
     private readonly ExecutorSelector _executors;
     private readonly ModelPriceTable _prices;
     private readonly ILogger<ActivationPipeline> _logger;
+    private readonly ActivationToolProvider? _tools;
 
-    public ActivationPipeline(IHubClient hub, AgentDefinitionCache definitions, ExecutorSelector executors, ModelPriceTable prices, ILogger<ActivationPipeline> logger)
+    public ActivationPipeline(IHubClient hub, AgentDefinitionCache definitions, ExecutorSelector executors, ModelPriceTable prices, ILogger<ActivationPipeline> logger, ActivationToolProvider? tools = null)
     {
+        _tools = tools;
         _hub = hub;
         _definitions = definitions;
         _executors = executors;
@@ -52,7 +56,8 @@ public sealed partial class ActivationPipeline
             throw new ActivationFailedException(unavailable!);
         }
 
-        var state = new RunState(work, agent, executor);
+        await using var tools = await OpenToolsAsync(agent, work.ActivationId, cancellationToken);
+        var state = new RunState(work, agent, executor) { Tools = tools.Tools };
         if (work.Item.TaskType == TaskType.Inbox)
         {
             await ProcessInboxAsync(state, cancellationToken);
@@ -232,12 +237,25 @@ public sealed partial class ActivationPipeline
             throw new ActivationFailedException($"Executor '{ExecutorSelector.TypeName(prompt.Agent.Type)}' not available: {unavailable}");
         }
 
-        var answer = await state.Executor.AnswerAsync(prompt, cancellationToken);
+        var answer = await state.Executor.AnswerAsync(prompt.Tools.Count == 0 ? prompt with { Tools = state.Tools } : prompt, cancellationToken);
         state.ModelCalls++;
         state.InputTokens += answer.InputTokens;
         state.OutputTokens += answer.OutputTokens;
         state.Model ??= answer.Model;
         return answer;
+    }
+
+    /// <summary>The agent's tools for this activation (Hub tools by grant, MCP servers); a server that cannot start fails the activation.</summary>
+    private async Task<ActivationTools> OpenToolsAsync(AgentDefinition agent, string activationId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return _tools is null ? ActivationTools.None : await _tools.OpenAsync(agent, activationId, cancellationToken);
+        }
+        catch (Exception ex) when (ex is McpServerException or PermissionsPolicyException)
+        {
+            throw new ActivationFailedException(ex.Message, ex);
+        }
     }
 
     private Task<MarkReadResult> MarkReadAsync(AgentDefinition agent, HubNotification notification, CancellationToken cancellationToken)
@@ -328,5 +346,7 @@ public sealed partial class ActivationPipeline
         public long OutputTokens { get; set; }
 
         public string? Model { get; set; }
+
+        public IReadOnlyList<Microsoft.Extensions.AI.AITool> Tools { get; init; } = [];
     }
 }

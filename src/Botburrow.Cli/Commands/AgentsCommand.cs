@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Botburrow.Cli.Commands;
 
-/// <summary><c>botburrow agents validate [DIR]</c> and <c>botburrow agents list [DIR]</c>.</summary>
+/// <summary><c>botburrow agents validate [DIR]</c>, <c>botburrow agents list [DIR]</c> and <c>botburrow agents grants NAME</c>.</summary>
 internal sealed class AgentsCommand : Command
 {
     private static readonly string[] Header = ["NAME", "TYPE", "PROVIDER/MODEL", "GRANTS", "MCP SERVERS"];
@@ -42,6 +42,7 @@ internal sealed class AgentsCommand : Command
 
         Subcommands.Add(validate);
         Subcommands.Add(list);
+        Subcommands.Add(new AgentGrantsCommand());
     }
 
     private static async Task<int> ValidateAsync(CliContext context, DirectoryInfo? directory, CancellationToken cancellationToken)

@@ -1,0 +1,87 @@
+using Botburrow.Agents.Configuration;
+
+namespace Botburrow.Agents.Mcp.Catalog;
+
+/// <summary>
+/// The built-in MCP servers an agent may name in <c>capabilities.mcp_servers</c>, with the real npm packages,
+/// the grants they need and the one credential each receives.
+/// </summary>
+public static class McpCatalog
+{
+    public const string GitHubPackage = "@modelcontextprotocol/server-github";
+    public const string BravePackage = "@modelcontextprotocol/server-brave-search";
+    public const string FilesystemPackage = "@modelcontextprotocol/server-filesystem";
+    public const string PostgresPackage = "@modelcontextprotocol/server-postgres";
+
+    /// <summary>Environment variables of <c>botburrow mcp hub</c> naming the agent, its grants and the activation.</summary>
+    public const string AgentVariable = "BOTBURROW_AGENT";
+    public const string GrantsVariable = "BOTBURROW_GRANTS";
+    public const string ActivationVariable = "BOTBURROW_ACTIVATION_ID";
+
+    private static readonly string[] HubGrants = ["hub:read", "hub:write"];
+
+    public static BuiltInServer GitHub { get; } = new()
+    {
+        Name = "github",
+        CommandLine = (_, _) => ["npx", "-y", GitHubPackage],
+        ReadGrant = "github:read",
+        WriteGrant = "github:write",
+        WriteTools = Set(
+            "create_or_update_file", "push_files", "create_repository", "create_issue", "create_pull_request", "fork_repository",
+            "create_branch", "update_issue", "add_issue_comment", "merge_pull_request", "create_pull_request_review",
+            "update_pull_request_branch"),
+        Credentials = [new CredentialMapping(SettingNames.GitHubPat, "GITHUB_PERSONAL_ACCESS_TOKEN")],
+    };
+
+    public static BuiltInServer BraveSearch { get; } = new()
+    {
+        Name = "brave-search",
+        Aliases = ["brave"],
+        CommandLine = (_, _) => ["npx", "-y", BravePackage],
+        ReadGrant = "brave:search",
+        Credentials = [new CredentialMapping(SettingNames.BraveApiKey, "BRAVE_API_KEY")],
+    };
+
+    public static BuiltInServer Filesystem { get; } = new()
+    {
+        Name = "filesystem",
+        CommandLine = (context, _) => ["npx", "-y", FilesystemPackage, context.WorkspaceDirectory],
+        ReadGrant = "filesystem:read",
+        WriteGrant = "filesystem:write",
+        WriteTools = Set("write_file", "edit_file", "create_directory", "move_file"),
+    };
+
+    /// <summary>The server reads <c>DATABASE_URL</c> from its environment through a shell, since the package takes the URL as its argument.</summary>
+    public static BuiltInServer Postgres { get; } = new()
+    {
+        Name = "postgres",
+        CommandLine = (_, _) => ["sh", "-c", $"exec npx -y {PostgresPackage} \"$DATABASE_URL\""],
+        ReadGrant = "postgres:read",
+        WriteGrant = "postgres:write",
+        Credentials = [new CredentialMapping(SettingNames.DatabaseUrl, "DATABASE_URL")],
+    };
+
+    public static BuiltInServer Hub { get; } = new()
+    {
+        Name = "hub",
+        CommandLine = (context, options) => [.. options.BotburrowCommand, "mcp", "hub"],
+        ReadGrant = "hub:read",
+        WriteGrant = "hub:write",
+        WriteTools = Set("hub_post"),
+        Credentials = [new CredentialMapping(SettingNames.HubUrl, SettingNames.HubUrl), new CredentialMapping(SettingNames.HubApiKey, SettingNames.HubApiKey, Optional: true)],
+        ExtraEnvironment = context => new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [AgentVariable] = context.AgentName,
+            [GrantsVariable] = string.Join(',', HubGrants.Where(context.Grants.Holds)),
+            [ActivationVariable] = context.ActivationId,
+        },
+    };
+
+    public static IReadOnlyList<BuiltInServer> All { get; } = [GitHub, BraveSearch, Filesystem, Postgres, Hub];
+
+    /// <summary>Finds a built-in server by name or alias.</summary>
+    public static BuiltInServer? Find(string name)
+        => All.FirstOrDefault(s => s.Name.Equals(name, StringComparison.Ordinal) || s.Aliases.Contains(name, StringComparer.Ordinal));
+
+    private static HashSet<string> Set(params string[] names) => new(names, StringComparer.Ordinal);
+}

@@ -1,0 +1,205 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Botburrow.Agents.Grants;
+using Botburrow.Agents.Hub;
+using Microsoft.Extensions.AI;
+
+namespace Botburrow.Agents.Mcp.Hub;
+
+/// <summary>
+/// The Hub tools, written once: native agents get them in-process as <see cref="AIFunction"/>s and
+/// <c>botburrow mcp hub</c> serves the same functions over MCP. An agent without <c>hub:read</c> gets none of
+/// them; without <c>hub:write</c> it gets no <c>hub_post</c>. Results are JSON text; Hub failures come back as
+/// <c>{"error": …}</c> for the model to read rather than as exceptions.
+/// </summary>
+public sealed class HubTools
+{
+    public const string Search = "hub_search";
+    public const string GetThread = "hub_get_thread";
+    public const string GetNotifications = "hub_get_notifications";
+    public const string Post = "hub_post";
+
+    private const string ReadGrant = "hub:read";
+    private const string WriteGrant = "hub:write";
+
+    private readonly IHubClient _hub;
+    private readonly string _agent;
+    private readonly string _activationId;
+
+    private HubTools(IHubClient hub, string agent, string activationId)
+    {
+        _hub = hub;
+        _agent = agent;
+        _activationId = activationId;
+    }
+
+    /// <summary>
+    /// The tools <paramref name="agent"/> may use under <paramref name="grants"/>. Posts carry an idempotency key
+    /// derived from <paramref name="activationId"/> and the content, so a redelivered activation posts once.
+    /// </summary>
+    public static IReadOnlyList<AIFunction> CreateFunctions(IHubClient hub, string agent, EffectiveGrants grants, string? activationId)
+    {
+        ArgumentNullException.ThrowIfNull(hub);
+        ArgumentException.ThrowIfNullOrEmpty(agent);
+        ArgumentNullException.ThrowIfNull(grants);
+        if (!grants.Holds(ReadGrant))
+        {
+            return [];
+        }
+
+        var tools = new HubTools(hub, agent, string.IsNullOrEmpty(activationId) ? "session-" + Guid.NewGuid().ToString("N") : activationId);
+        var functions = new List<AIFunction>
+        {
+            AIFunctionFactory.Create(tools.SearchAsync, new AIFunctionFactoryOptions { Name = Search, Description = "Search Hub posts by text; optionally within one community (e.g. m/general)." }),
+            AIFunctionFactory.Create(tools.GetThreadAsync, new AIFunctionFactoryOptions { Name = GetThread, Description = "Read a Hub post and all its comments." }),
+            AIFunctionFactory.Create(tools.GetNotificationsAsync, new AIFunctionFactoryOptions { Name = GetNotifications, Description = "List this agent's unread Hub notifications." }),
+        };
+        if (grants.Holds(WriteGrant))
+        {
+            functions.Add(AIFunctionFactory.Create(tools.PostAsync, new AIFunctionFactoryOptions { Name = Post, Description = "Post to the Hub as this agent: a comment when reply_to names a post or comment, otherwise a new post in community." }));
+        }
+
+        return functions;
+    }
+
+    private async Task<string> SearchAsync(
+        [Description("Words to search for")] string query,
+        [Description("Only this community, e.g. m/general")] string? community = null,
+        [Description("At most this many results (1-50)")] int limit = 10,
+        CancellationToken cancellationToken = default)
+    {
+        return await GuardAsync(async () =>
+        {
+            var posts = await _hub.SearchAsync(new HubSearchQuery { Query = query, Community = community, Limit = Math.Clamp(limit, 1, 50) }, cancellationToken);
+            var results = new JsonArray();
+            foreach (var post in posts)
+            {
+                results.Add(new JsonObject
+                {
+                    ["id"] = post.Id,
+                    ["title"] = post.Title,
+                    ["author"] = post.Author.Name,
+                    ["content"] = Cut(post.Content, 300),
+                    ["community"] = post.Community,
+                });
+            }
+
+            return new JsonObject { ["results"] = results, ["count"] = posts.Count };
+        });
+    }
+
+    private async Task<string> GetThreadAsync([Description("The id of the post")] string post_id, CancellationToken cancellationToken = default)
+    {
+        return await GuardAsync(async () =>
+        {
+            var post = await _hub.GetPostAsync(post_id, includeComments: true, cancellationToken);
+            var comments = new JsonArray();
+            foreach (var comment in post.Comments ?? [])
+            {
+                comments.Add(new JsonObject
+                {
+                    ["id"] = comment.Id,
+                    ["author"] = comment.Author.Name,
+                    ["content"] = comment.Content,
+                    ["parent_id"] = comment.ParentId,
+                    ["created_at"] = comment.CreatedAt.ToString("O", CultureInfo.InvariantCulture),
+                });
+            }
+
+            return new JsonObject
+            {
+                ["root"] = new JsonObject
+                {
+                    ["id"] = post.Id,
+                    ["author"] = post.Author.Name,
+                    ["title"] = post.Title,
+                    ["content"] = post.Content,
+                    ["community"] = post.Community,
+                    ["created_at"] = post.CreatedAt.ToString("O", CultureInfo.InvariantCulture),
+                },
+                ["comments"] = comments,
+            };
+        });
+    }
+
+    private async Task<string> GetNotificationsAsync([Description("At most this many (1-100)")] int limit = 20, CancellationToken cancellationToken = default)
+    {
+        return await GuardAsync(async () =>
+        {
+            var notifications = await _hub.ListNotificationsAsync(_agent, unreadOnly: true, Math.Clamp(limit, 1, 100), cancellationToken);
+            var list = new JsonArray();
+            foreach (var notification in notifications)
+            {
+                list.Add(new JsonObject
+                {
+                    ["id"] = notification.Id,
+                    ["type"] = notification.Type,
+                    ["from"] = notification.FromAgent?.Name,
+                    ["content"] = Cut(notification.Content ?? "", 200),
+                    ["post_id"] = notification.PostId,
+                });
+            }
+
+            return new JsonObject { ["notifications"] = list, ["count"] = notifications.Count };
+        });
+    }
+
+    private async Task<string> PostAsync(
+        [Description("The text to post")] string content,
+        [Description("The post or comment to answer; omit for a new post")] string? reply_to = null,
+        [Description("Title of a new post")] string? title = null,
+        [Description("Community of a new post, e.g. m/general")] string? community = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(content))
+        {
+            return Error("content is empty; nothing posted");
+        }
+
+        var key = HubIdempotencyKey.For(_agent, _activationId, "hub_post-" + Fingerprint(content, reply_to, title, community));
+        return await GuardAsync(async () =>
+        {
+            HubCreated created;
+            if (!string.IsNullOrEmpty(reply_to))
+            {
+                created = await _hub.CreateCommentAsync(reply_to, new CreateCommentRequest { AgentId = _agent, Content = content }, key, cancellationToken);
+            }
+            else
+            {
+                created = await _hub.CreatePostAsync(new CreatePostRequest { AgentId = _agent, Content = content, Title = title, Community = community ?? "m/general" }, key, cancellationToken);
+            }
+
+            return new JsonObject
+            {
+                ["success"] = true,
+                ["post_id"] = created.Id,
+                ["message"] = string.IsNullOrEmpty(reply_to) ? $"Created post {created.Id}" : $"Replied to {reply_to} with comment {created.Id}",
+            };
+        });
+    }
+
+    private static async Task<string> GuardAsync(Func<Task<JsonObject>> action)
+    {
+        try
+        {
+            return (await action()).ToJsonString();
+        }
+        catch (HubException ex)
+        {
+            return Error(ex.Message);
+        }
+    }
+
+    private static string Error(string message) => new JsonObject { ["error"] = message }.ToJsonString();
+
+    private static string Cut(string text, int length) => text.Length <= length ? text : text[..length];
+
+    private static string Fingerprint(params string?[] parts)
+    {
+        var text = string.Join("\u001f", parts.Select(p => p ?? ""));
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)).AsSpan(0, 8));
+    }
+}

@@ -1,0 +1,40 @@
+using Botburrow.Agents.Configuration;
+
+namespace Botburrow.Agents.Mcp;
+
+/// <summary>How the MCP manager starts servers.</summary>
+public sealed class McpOptions
+{
+    /// <summary>Per-call timeout of a tool, also the limit for a server's start (<c>MCP_TIMEOUT</c>). <value>30 s.</value></summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The runner's environment, where credentials come from (never handed on whole).</summary>
+    public IReadOnlyDictionary<string, string?> Environment { get; set; } = new Dictionary<string, string?>();
+
+    /// <summary>
+    /// The command line that runs <c>botburrow</c> (for the built-in <c>hub</c> server), e.g. <c>["dotnet", "/app/botburrow.dll"]</c>;
+    /// default: this process's executable.
+    /// </summary>
+    public IReadOnlyList<string> BotburrowCommand { get; set; } = DefaultBotburrowCommand();
+
+    public static McpOptions FromSettings(BotburrowSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var credentials = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var mapping in Catalog.McpCatalog.All.SelectMany(s => s.Credentials))
+        {
+            credentials[mapping.Setting] = settings.Get(mapping.Setting);
+        }
+
+        return new McpOptions { Timeout = settings.McpTimeout, Environment = credentials };
+    }
+
+    /// <summary>This process as a command: the apphost itself, or <c>dotnet</c> with the entry assembly.</summary>
+    public static IReadOnlyList<string> DefaultBotburrowCommand()
+    {
+        var process = System.Environment.ProcessPath ?? "botburrow";
+        var entry = System.Reflection.Assembly.GetEntryAssembly()?.Location;
+        var isDotnetHost = Path.GetFileNameWithoutExtension(process).Equals("dotnet", StringComparison.OrdinalIgnoreCase);
+        return isDotnetHost && !string.IsNullOrEmpty(entry) ? [process, entry] : [process];
+    }
+}

@@ -1,0 +1,85 @@
+using System.CommandLine;
+using Botburrow.Agents.Configuration;
+using Botburrow.Agents.Definitions.Permissions;
+using Botburrow.Agents.Grants;
+using Botburrow.Agents.Mcp.Catalog;
+using Botburrow.Agents.Mcp.Hub;
+using Microsoft.Extensions.Logging;
+
+namespace Botburrow.Cli.Commands;
+
+/// <summary>
+/// <c>botburrow mcp hub [--agent NAME] [--grants LIST] [--activation ID]</c>: the Hub MCP server on stdio, acting
+/// as one agent under its grants (and the permissions policy, when one is configured).
+/// </summary>
+internal sealed class McpCommand : Command
+{
+    private readonly Option<string?> _agent = new("--agent") { Description = $"The agent the server acts as (default: {McpCatalog.AgentVariable})." };
+
+    private readonly Option<string?> _grants = new("--grants") { Description = $"The agent's grants, comma-separated, e.g. hub:read,hub:write (default: {McpCatalog.GrantsVariable}). hub_post needs hub:write." };
+
+    private readonly Option<string?> _activation = new("--activation") { Description = $"The activation the writes belong to, part of their idempotency keys (default: {McpCatalog.ActivationVariable})." };
+
+    public McpCommand()
+        : base("mcp", "MCP servers of Botburrow.")
+    {
+        var hub = new Command("hub", "The Hub MCP server over stdio: hub_search, hub_get_thread, hub_get_notifications and, with hub:write, hub_post. Logs go to stderr.")
+        {
+            _agent,
+            _grants,
+            _activation,
+        };
+        hub.SetAction((parseResult, cancellationToken) => CliContext.RunAsync(parseResult, null, RunHubAsync, cancellationToken));
+        Subcommands.Add(hub);
+    }
+
+    private async Task<int> RunHubAsync(CliContext context, CancellationToken cancellationToken)
+    {
+        var settings = context.Settings;
+        settings.Require(SettingNames.HubUrl, "mcp hub");
+        var agent = context.ParseResult.GetValue(_agent) ?? Env(settings, McpCatalog.AgentVariable);
+        if (string.IsNullOrWhiteSpace(agent))
+        {
+            await context.Error.WriteLineAsync($"botburrow mcp hub needs the agent it acts as: --agent NAME or {McpCatalog.AgentVariable}".AsMemory(), cancellationToken);
+            return ExitCodes.UsageError;
+        }
+
+        var grantText = context.ParseResult.GetValue(_grants) ?? Env(settings, McpCatalog.GrantsVariable) ?? "";
+        var declared = grantText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var grant in declared)
+        {
+            if (!Grant.TryParse(grant, out _, out var error))
+            {
+                await context.Error.WriteLineAsync($"--grants: {error}".AsMemory(), cancellationToken);
+                return ExitCodes.UsageError;
+            }
+        }
+
+        EffectiveGrants grants;
+        try
+        {
+            grants = new PermissionsPolicySource(settings.AgentPermissionsPath).Evaluate(agent, declared);
+        }
+        catch (PermissionsPolicyException ex)
+        {
+            await context.Error.WriteLineAsync(ex.Message.AsMemory(), cancellationToken);
+            return ExitCodes.UsageError;
+        }
+
+        await HubMcpServer.RunAsync(
+            new HubMcpServerOptions
+            {
+                HubUrl = settings.HubUrl!,
+                HubApiKey = settings.HubApiKey,
+                Agent = agent,
+                Grants = grants,
+                ActivationId = context.ParseResult.GetValue(_activation) ?? Env(settings, McpCatalog.ActivationVariable),
+            },
+            logging => logging.AddBotburrowLogging(settings),
+            cancellationToken);
+        return ExitCodes.Ok;
+    }
+
+    private static string? Env(BotburrowSettings settings, string name)
+        => settings.Environment.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value : null;
+}
