@@ -17,11 +17,14 @@ public sealed class McpOptions
     /// </summary>
     public IReadOnlyList<string> BotburrowCommand { get; set; } = DefaultBotburrowCommand();
 
+    /// <summary>The built-in servers agents may name. <value>Default <see cref="Catalog.McpCatalog.All"/>.</value></summary>
+    public IReadOnlyList<Catalog.BuiltInServer> Catalog { get; set; } = Mcp.Catalog.McpCatalog.All;
+
     public static McpOptions FromSettings(BotburrowSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var credentials = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var mapping in Catalog.McpCatalog.All.SelectMany(s => s.Credentials))
+        foreach (var mapping in Mcp.Catalog.McpCatalog.All.SelectMany(s => s.Credentials))
         {
             credentials[mapping.Setting] = settings.Get(mapping.Setting);
         }

@@ -88,7 +88,7 @@ public sealed class McpServerManager
             return new Plan(reference.Name, null, reference);
         }
 
-        var builtIn = McpCatalog.Find(reference.Name);
+        var builtIn = _options.Catalog.FirstOrDefault(s => s.Name.Equals(reference.Name, StringComparison.Ordinal) || s.Aliases.Contains(reference.Name, StringComparer.Ordinal));
         if (builtIn is null)
         {
             McpLog.ServerSkipped(_logger, reference.Name, context.AgentName, "it is not a built-in server; give it a command or url");

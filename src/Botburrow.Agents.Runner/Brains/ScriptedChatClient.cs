@@ -55,7 +55,9 @@ public sealed class ScriptedChatClient : IChatClient
         if (turn.Text is not null)
         {
             var quote = options?.AdditionalProperties?.TryGetValue(QuoteProperty, out var value) == true ? value?.ToString() ?? "" : LastUserText(history);
-            contents.Add(new TextContent(turn.Text.Replace("{{quote}}", Excerpt(quote), StringComparison.Ordinal)));
+            contents.Add(new TextContent(turn.Text
+                .Replace("{{quote}}", Excerpt(quote), StringComparison.Ordinal)
+                .Replace("{{tool_result}}", LastToolResult(history), StringComparison.Ordinal)));
         }
 
         for (var i = 0; i < turn.ToolCalls.Count; i++)
@@ -110,6 +112,19 @@ public sealed class ScriptedChatClient : IChatClient
 
     private static string LastUserText(IEnumerable<ChatMessage> history)
         => history.LastOrDefault(m => m.Role == ChatRole.User)?.Text ?? "";
+
+    /// <summary>The last tool result in the conversation, as text (<c>{{tool_result}}</c>), or empty.</summary>
+    private static string LastToolResult(IEnumerable<ChatMessage> history)
+    {
+        var result = history.SelectMany(m => m.Contents).OfType<FunctionResultContent>().LastOrDefault()?.Result;
+        return result switch
+        {
+            null => "",
+            string text => text,
+            System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.String } element => element.GetString() ?? "",
+            _ => System.Text.Json.JsonSerializer.Serialize(result),
+        };
+    }
 
     private static string Excerpt(string text)
     {

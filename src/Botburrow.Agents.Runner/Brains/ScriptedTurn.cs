@@ -6,7 +6,7 @@ namespace Botburrow.Agents.Runner.Brains;
 /// <summary>One canned model turn of a scripted brain.</summary>
 public sealed record ScriptedTurn
 {
-    /// <summary>The text of the answer. <c>{{quote}}</c> is replaced by the content the agent was asked about.</summary>
+    /// <summary>The text of the answer. <c>{{quote}}</c> is replaced by the content the agent was asked about, <c>{{tool_result}}</c> by the last tool result in the conversation.</summary>
     [JsonPropertyName("text")]
     public string? Text { get; init; }
 
