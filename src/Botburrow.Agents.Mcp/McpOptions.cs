@@ -5,8 +5,14 @@ namespace Botburrow.Agents.Mcp;
 /// <summary>How the MCP manager starts servers.</summary>
 public sealed class McpOptions
 {
-    /// <summary>Per-call timeout of a tool, also the limit for a server's start (<c>MCP_TIMEOUT</c>). <value>30 s.</value></summary>
+    /// <summary>Per-call timeout of a tool (<c>MCP_TIMEOUT</c>). <value>30 s.</value></summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a server may take to start and list its tools (the first <c>npx -y</c> downloads its package);
+    /// never less than <see cref="Timeout"/>. <value>120 s.</value>
+    /// </summary>
+    public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(120);
 
     /// <summary>The runner's environment, where credentials come from (never handed on whole).</summary>
     public IReadOnlyDictionary<string, string?> Environment { get; set; } = new Dictionary<string, string?>();

@@ -129,7 +129,7 @@ public sealed class McpServerManager
                     Name = plan.Name,
                     Endpoint = url,
                     AdditionalHeaders = plan.Reference.Headers.ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase),
-                    ConnectionTimeout = _options.Timeout,
+                    ConnectionTimeout = _options.StartTimeout,
                 },
                 _loggerFactory);
         }
@@ -191,7 +191,8 @@ public sealed class McpServerManager
 
         McpClient? client = null;
         using var startLimit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        startLimit.CancelAfter(_options.Timeout);
+        var startTimeout = _options.StartTimeout > _options.Timeout ? _options.StartTimeout : _options.Timeout;
+        startLimit.CancelAfter(startTimeout);
         try
         {
             client = await McpClient.CreateAsync(
@@ -213,7 +214,7 @@ public sealed class McpServerManager
             }
 
             var reason = ex is OperationCanceledException
-                ? $"no answer within {_options.Timeout.TotalSeconds:0.#} s (MCP_TIMEOUT)"
+                ? $"no answer within {startTimeout.TotalSeconds:0.#} s"
                 : FirstLine(ex.Message);
             string[] tail;
             lock (stderr)
