@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Botburrow.Agents.Grants;
 using Botburrow.Agents.Hub;
@@ -12,7 +13,7 @@ namespace Botburrow.Agents.Mcp.Hub;
 /// <summary>
 /// The Hub tools, written once: native agents get them in-process as <see cref="AIFunction"/>s and
 /// <c>botburrow mcp hub</c> serves the same functions over MCP. An agent without <c>hub:read</c> gets none of
-/// them; without <c>hub:write</c> it gets no <c>hub_post</c>. Results are JSON text; Hub failures come back as
+/// them; without <c>hub:write</c> it gets no <c>hub_post</c>. Results are JSON objects; Hub failures come back as
 /// <c>{"error": …}</c> for the model to read rather than as exceptions.
 /// </summary>
 public sealed class HubTools
@@ -65,7 +66,7 @@ public sealed class HubTools
         return functions;
     }
 
-    private async Task<string> SearchAsync(
+    private async Task<JsonElement> SearchAsync(
         [Description("Words to search for")] string query,
         [Description("Only this community, e.g. m/general")] string? community = null,
         [Description("At most this many results (1-50)")] int limit = 10,
@@ -91,7 +92,7 @@ public sealed class HubTools
         });
     }
 
-    private async Task<string> GetThreadAsync([Description("The id of the post")] string post_id, CancellationToken cancellationToken = default)
+    private async Task<JsonElement> GetThreadAsync([Description("The id of the post")] string post_id, CancellationToken cancellationToken = default)
     {
         return await GuardAsync(async () =>
         {
@@ -125,7 +126,7 @@ public sealed class HubTools
         });
     }
 
-    private async Task<string> GetNotificationsAsync([Description("At most this many (1-100)")] int limit = 20, CancellationToken cancellationToken = default)
+    private async Task<JsonElement> GetNotificationsAsync([Description("At most this many (1-100)")] int limit = 20, CancellationToken cancellationToken = default)
     {
         return await GuardAsync(async () =>
         {
@@ -147,7 +148,7 @@ public sealed class HubTools
         });
     }
 
-    private async Task<string> PostAsync(
+    private async Task<JsonElement> PostAsync(
         [Description("The text to post")] string content,
         [Description("The post or comment to answer; omit for a new post")] string? reply_to = null,
         [Description("Title of a new post")] string? title = null,
@@ -181,11 +182,11 @@ public sealed class HubTools
         });
     }
 
-    private static async Task<string> GuardAsync(Func<Task<JsonObject>> action)
+    private static async Task<JsonElement> GuardAsync(Func<Task<JsonObject>> action)
     {
         try
         {
-            return (await action()).ToJsonString();
+            return JsonSerializer.SerializeToElement(await action(), HubToolsJsonContext.Default.JsonObject);
         }
         catch (HubException ex)
         {
@@ -193,7 +194,7 @@ public sealed class HubTools
         }
     }
 
-    private static string Error(string message) => new JsonObject { ["error"] = message }.ToJsonString();
+    private static JsonElement Error(string message) => JsonSerializer.SerializeToElement(new JsonObject { ["error"] = message }, HubToolsJsonContext.Default.JsonObject);
 
     private static string Cut(string text, int length) => text.Length <= length ? text : text[..length];
 
