@@ -121,8 +121,10 @@ public sealed class ScriptedChatClient : IChatClient
         {
             null => "",
             string text => text,
+            TextContent content => content.Text,
+            IEnumerable<AIContent> contents => string.Concat(contents.OfType<TextContent>().Select(c => c.Text)),
             System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.String } element => element.GetString() ?? "",
-            _ => System.Text.Json.JsonSerializer.Serialize(result),
+            _ => System.Text.Json.JsonSerializer.Serialize(result, AIJsonUtilities.DefaultOptions),
         };
     }
 
