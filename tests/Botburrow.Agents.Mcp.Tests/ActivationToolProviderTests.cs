@@ -1,0 +1,92 @@
+using Botburrow.Agents.Definitions.Model;
+using Botburrow.Agents.Definitions.Permissions;
+using Botburrow.Agents.Hub;
+using Xunit;
+
+namespace Botburrow.Agents.Mcp.Tests;
+
+public sealed class ActivationToolProviderTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("botburrow-ws-root-").FullName;
+    private readonly HttpClient _http = new();
+    private readonly LogCapture _logs = new();
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        Directory.Delete(_root, recursive: true);
+    }
+
+    [Fact]
+    public async Task Hub_tools_follow_the_effective_grants()
+    {
+        var policy = Path.Combine(_root, "permissions.yaml");
+        File.WriteAllText(policy, "agents:\n  reader:\n    denied_grants: [hub:write]\n");
+        var provider = Provider(policy);
+
+        await using (var both = await provider.OpenAsync(Agent("writer", ["hub:read", "hub:write"]), "a1", TestContext.Current.CancellationToken))
+        {
+            Assert.Empty(both.Tools); // 'writer' is not in the policy and there is no default: no grants at all
+        }
+
+        await using var reader = await provider.OpenAsync(Agent("reader", ["hub:*"]), "a2", TestContext.Current.CancellationToken);
+        Assert.Equal(["hub_get_notifications", "hub_get_thread", "hub_search"], reader.Tools.Select(t => t.Name).Order(StringComparer.Ordinal));
+
+        await using var open = await Provider(null).OpenAsync(Agent("anyone", ["hub:read", "hub:write"]), "a3", TestContext.Current.CancellationToken);
+        Assert.Contains("hub_post", open.Tools.Select(t => t.Name));
+    }
+
+    [Fact]
+    public async Task The_workspace_lives_as_long_as_the_activation()
+    {
+        var agent = Agent("worker", ["hub:read"]) with
+        {
+            Capabilities = new CapabilitiesConfig
+            {
+                Grants = ["hub:read"],
+                McpServers = [new McpServerReference { Name = "calc", Command = "dotnet", Args = [TestServerPaths.Assembly] }, new McpServerReference { Name = "hub" }],
+            },
+        };
+        var tools = await Provider(null).OpenAsync(agent, "act/7", TestContext.Current.CancellationToken);
+        var workspace = tools.WorkspaceDirectory!;
+        Assert.True(Directory.Exists(workspace));
+        Assert.StartsWith(_root, workspace, StringComparison.Ordinal);
+        Assert.Contains("calc__add", tools.Tools.Select(t => t.Name));
+        Assert.Contains("hub_search", tools.Tools.Select(t => t.Name)); // in-process, not the hub MCP server
+        Assert.DoesNotContain(tools.Tools, t => t.Name.StartsWith("hub__", StringComparison.Ordinal));
+        await tools.DisposeAsync();
+        Assert.False(Directory.Exists(workspace));
+    }
+
+    [Fact]
+    public async Task Cli_agents_get_no_in_process_tools()
+    {
+        var agent = Agent("coder", ["hub:read"]) with { Type = AgentType.ClaudeCode };
+        await using var tools = await Provider(null).OpenAsync(agent, "a4", TestContext.Current.CancellationToken);
+        Assert.Empty(tools.Tools);
+    }
+
+    [Fact]
+    public async Task A_malformed_policy_fails_the_activation_with_file_and_line()
+    {
+        var policy = Path.Combine(_root, "bad.yaml");
+        File.WriteAllText(policy, "agents:\n  x:\n    allowed_grants: [nope]\n");
+        var ex = await Assert.ThrowsAsync<PermissionsPolicyException>(() => Provider(policy).OpenAsync(Agent("x", ["hub:read"]), "a5", TestContext.Current.CancellationToken));
+        Assert.Contains("bad.yaml:3:22: agents.x.allowed_grants[0]: 'nope' is not a valid grant", ex.Message, StringComparison.Ordinal);
+    }
+
+    private ActivationToolProvider Provider(string? policy)
+        => new(
+            new HubClient(_http, new HubClientOptions { BaseUrl = new Uri("http://127.0.0.1:9/") }),
+            new McpServerManager(new McpOptions(), _logs.Factory()),
+            new PermissionsPolicySource(policy),
+            _root);
+
+    private static AgentDefinition Agent(string name, string[] grants) => new()
+    {
+        Name = name,
+        Type = AgentType.Native,
+        Brain = new BrainConfig { Provider = LlmProvider.Anthropic, Model = "claude-sonnet-4" },
+        Capabilities = new CapabilitiesConfig { Grants = grants },
+    };
+}
