@@ -206,7 +206,16 @@ public sealed class McpServerManager
             McpLog.ServerStarted(_logger, plan.Name, context.AgentName, transportName, tools.Count, names);
             return new Started(plan.Name, client, tools);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            if (client is not null)
+            {
+                await client.DisposeAsync();
+            }
+
+            throw;
+        }
+        catch (Exception ex)
         {
             if (client is not null)
             {
