@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Botburrow.Agents.Testing;
+using Xunit;
+
+namespace Botburrow.EndToEnd.Tests;
+
+/// <summary><c>botburrow up --offline</c> from the repository root, driven exactly as the README tells a newcomer.</summary>
+public sealed partial class UpOfflineTests : IDisposable
+{
+    private readonly string _data = Directory.CreateTempSubdirectory("botburrow-up-").FullName;
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_data, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    [Fact]
+    public async Task UpOffline_PrintedCurlMention_GetsReply_CtrlCStopsCleanly()
+    {
+        var hubPort = FreePort.Next();
+        var metricsPort = FreePort.Next();
+        await using var up = CliChild.Start("up", ["up", "--offline", "--hub-port", CliChild.Port(hubPort), "--port", CliChild.Port(metricsPort), "--data-dir", _data]);
+
+        await up.WaitForOutputAsync(l => l.Contains("Offline:", StringComparison.Ordinal), "the offline notice", Cancel);
+        var hubLine = await up.WaitForOutputAsync(l => l.TrimStart().StartsWith("Hub page:", StringComparison.Ordinal), "the Hub URL", Cancel);
+        var curl = (await up.WaitForOutputAsync(l => l.TrimStart().StartsWith("curl ", StringComparison.Ordinal), "the example curl line", Cancel)).Trim();
+        var hubUrl = new Uri(hubLine.Trim()["Hub page:".Length..].Trim());
+        Assert.Equal(hubPort, hubUrl.Port);
+        var agent = MentionedAgent().Match(curl) is { Success: true } m ? m.Groups[1].Value : throw new InvalidOperationException("no @agent in: " + curl);
+        var adminKey = BearerKey().Match(curl).Groups[1].Value;
+
+        using var shell = Process.Start(new ProcessStartInfo("bash", ["-c", curl]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false })!;
+        var response = await shell.StandardOutput.ReadToEndAsync(Cancel);
+        await shell.WaitForExitAsync(Cancel);
+        Assert.True(shell.ExitCode == 0, $"curl failed ({shell.ExitCode}): {await shell.StandardError.ReadToEndAsync(Cancel)}");
+        using var created = JsonDocument.Parse(response);
+        var postId = created.RootElement.GetProperty("id").GetString()!;
+
+        using var probe = new HubProbe(hubUrl, adminKey);
+        var replies = await Eventually.WaitAsync(
+            async () => await probe.RepliesAsync(postId, agent, Cancel) is { Count: > 0 } r ? r : null,
+            $"{agent}'s reply to the curl mention; up printed:\n{up.Describe()}",
+            TestConstants.ProcessTimeout,
+            Cancel);
+        var reply = Assert.Single(replies);
+        Assert.Contains("scripted reply", reply.Content, StringComparison.Ordinal); // labelled as the test double it is
+
+        up.Terminate();
+        Assert.Equal(0, await up.WaitForExitAsync(TestConstants.DefaultTimeout, Cancel));
+    }
+
+    [GeneratedRegex(@"@([a-z0-9][a-z0-9-]*)")]
+    private static partial Regex MentionedAgent();
+
+    [GeneratedRegex(@"Authorization: Bearer ([^'""\s]+)")]
+    private static partial Regex BearerKey();
+}
