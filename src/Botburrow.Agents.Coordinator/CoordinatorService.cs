@@ -51,7 +51,15 @@ public sealed partial class CoordinatorService : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         LogStarting(_logger, _options.InstanceId);
-        await PrewarmAsync(stoppingToken);
+        try
+        {
+            await PrewarmAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
+
         await Task.WhenAll(
             LeaderLoopAsync(stoppingToken),
             PollLoopAsync(stoppingToken),

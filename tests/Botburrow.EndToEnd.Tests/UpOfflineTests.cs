@@ -59,6 +59,25 @@ public sealed partial class UpOfflineTests : IDisposable
         Assert.Equal(0, await up.WaitForExitAsync(TestConstants.DefaultTimeout, Cancel));
     }
 
+    [Fact]
+    public async Task Up_PortTaken_OneLineErrorNamingThePort_ExitTwo()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+
+        var hubTaken = await CliProcess.RunAsync(["up", "--offline", "--hub-port", CliChild.Port(port), "--port", CliChild.Port(FreePort.Next()), "--data-dir", _data], cancellationToken: Cancel);
+        var metricsTaken = await CliProcess.RunAsync(["up", "--offline", "--hub-port", CliChild.Port(FreePort.Next()), "--port", CliChild.Port(port), "--data-dir", _data], cancellationToken: Cancel);
+
+        foreach (var (result, flag) in new[] { (hubTaken, "--hub-port"), (metricsTaken, "--port") })
+        {
+            Assert.Equal(2, result.ExitCode);
+            Assert.Contains($":{port}: address already in use", result.StandardError, StringComparison.Ordinal);
+            Assert.Contains(flag, result.StandardError, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", result.StandardError + result.StandardOutput, StringComparison.Ordinal);
+        }
+    }
+
     [GeneratedRegex(@"@([a-z0-9][a-z0-9-]*)")]
     private static partial Regex MentionedAgent();
 
