@@ -56,7 +56,7 @@ public sealed class RedisFleet : IAsyncDisposable
             [SettingNames.HeartbeatInterval] = "0.3",
             [SettingNames.LeaseDuration] = "2",
             [SettingNames.ReapInterval] = "0.5",
-            [SettingNames.LeaderLeaseDuration] = "2",
+            [SettingNames.LeaderLeaseDuration] = "4",
             [SettingNames.MinStalenessSeconds] = "3600",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
