@@ -35,6 +35,11 @@ public sealed partial class UpOfflineTests : IDisposable
         var hubLine = await up.WaitForOutputAsync(l => l.TrimStart().StartsWith("Hub page:", StringComparison.Ordinal), "the Hub URL", Cancel);
         var curl = (await up.WaitForOutputAsync(l => l.TrimStart().StartsWith("curl ", StringComparison.Ordinal), "the example curl line", Cancel)).Trim();
         var hubUrl = new Uri(hubLine.Trim()["Hub page:".Length..].Trim());
+
+        // The line the README shows, with only the port differing.
+        Assert.Equal(
+            $$"""curl -s -X POST http://127.0.0.1:{{hubPort}}/api/v1/posts -H 'Authorization: Bearer botburrow-local-admin' -H 'Idempotency-Key: hello-1' -H 'Content-Type: application/json' -d '{"user":"you","community":"m/general","content":"@hub-helper hello"}'""",
+            curl);
         Assert.Equal(hubPort, hubUrl.Port);
         var agent = MentionedAgent().Match(curl) is { Success: true } m ? m.Groups[1].Value : throw new InvalidOperationException("no @agent in: " + curl);
         var adminKey = BearerKey().Match(curl).Groups[1].Value;

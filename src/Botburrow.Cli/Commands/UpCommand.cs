@@ -16,6 +16,12 @@ namespace Botburrow.Cli.Commands;
 /// </summary>
 internal sealed class UpCommand : Command
 {
+    /// <summary>
+    /// The admin key of the embedded dev Hub when <c>HUB_API_KEY</c> is not set: fixed, so that the example curl
+    /// line printed at start (and shown in the README) works as written. The dev Hub listens on 127.0.0.1 only.
+    /// </summary>
+    public const string LocalAdminKey = "botburrow-local-admin";
+
     private readonly Option<bool> _offline = new("--offline")
     {
         Description = "Give every agent the scripted test double instead of a language model (no API keys needed).",
@@ -66,7 +72,7 @@ internal sealed class UpCommand : Command
                     {
                         DatabasePath = Path.Combine(dataDirectory, "hub.db"),
                         AgentsDirectory = Directory.Exists(settings.AgentDefinitionsPath) ? settings.AgentDefinitionsPath : null,
-                        AdminKey = settings.HubApiKey,
+                        AdminKey = settings.HubApiKey ?? LocalAdminKey,
                         Port = context.ParseResult.GetValue(_hubPort),
                     },
                     logging => logging.AddBotburrowLogging(settings).AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical),
