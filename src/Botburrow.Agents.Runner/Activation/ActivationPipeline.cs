@@ -445,10 +445,10 @@ public sealed partial class ActivationPipeline
 
         var conversation = new ConversationRecorder(subject);
         state.Conversations.Add(conversation);
-        state.Meter.EnsureBudgetFor(subject);
         AgentAnswer answer;
         try
         {
+            state.Meter.EnsureBudgetFor(subject);
             answer = await state.Executor.AnswerAsync(prompt with { Meter = state.Meter, Conversation = conversation }, cancellationToken);
         }
         catch (Exception ex)
