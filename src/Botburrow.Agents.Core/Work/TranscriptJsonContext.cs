@@ -5,7 +5,7 @@ namespace Botburrow.Agents.Work;
 /// <summary>Source-generated JSON for stored transcripts.</summary>
 [JsonSourceGenerationOptions(
     UseStringEnumConverter = true,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(ActivationTranscript))]
 internal sealed partial class TranscriptJsonContext : JsonSerializerContext;
