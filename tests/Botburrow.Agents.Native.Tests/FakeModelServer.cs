@@ -126,7 +126,7 @@ internal sealed class FakeModelServer : IAsyncDisposable
             ["id"] = "msg_" + index,
             ["type"] = "message",
             ["role"] = "assistant",
-            ["model"] = AnthropicModel,
+            ["model"] = turn.Model ?? AnthropicModel,
             ["content"] = content,
             ["stop_reason"] = turn.ToolCalls.Count > 0 ? "tool_use" : "end_turn",
             ["stop_sequence"] = null,
@@ -147,7 +147,7 @@ internal sealed class FakeModelServer : IAsyncDisposable
                     ["id"] = "msg_" + index,
                     ["type"] = "message",
                     ["role"] = "assistant",
-                    ["model"] = AnthropicModel,
+                    ["model"] = turn.Model ?? AnthropicModel,
                     ["content"] = new JsonArray(),
                     ["stop_reason"] = null,
                     ["stop_sequence"] = null,
@@ -214,7 +214,7 @@ internal sealed class FakeModelServer : IAsyncDisposable
             ["id"] = "chatcmpl-" + index,
             ["object"] = "chat.completion",
             ["created"] = 1_700_000_000,
-            ["model"] = OpenAIModel,
+            ["model"] = turn.Model ?? OpenAIModel,
             ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["message"] = message, ["finish_reason"] = turn.ToolCalls.Count > 0 ? "tool_calls" : "stop" }),
             ["usage"] = new JsonObject { ["prompt_tokens"] = turn.InputTokens, ["completion_tokens"] = turn.OutputTokens, ["total_tokens"] = turn.InputTokens + turn.OutputTokens },
         };
@@ -230,7 +230,7 @@ internal sealed class FakeModelServer : IAsyncDisposable
                 ["id"] = "chatcmpl-" + index,
                 ["object"] = "chat.completion.chunk",
                 ["created"] = 1_700_000_000,
-                ["model"] = OpenAIModel,
+                ["model"] = turn.Model ?? OpenAIModel,
                 ["choices"] = delta is null ? new JsonArray() : new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = delta, ["finish_reason"] = finish }),
             };
             if (usage is not null)

@@ -8,6 +8,9 @@ internal sealed record FakeTurn
     /// <summary>Tool calls: id, tool name, arguments as JSON.</summary>
     public IReadOnlyList<(string Id, string Name, string Arguments)> ToolCalls { get; init; } = [];
 
+    /// <summary>The model the response names; the server's default when <see langword="null"/>.</summary>
+    public string? Model { get; init; }
+
     public int InputTokens { get; init; }
 
     public int OutputTokens { get; init; }

@@ -176,6 +176,23 @@ public sealed class NativeLoopTests
         Assert.True(requests[1].At - requests[0].At >= TimeSpan.FromSeconds(1.9), $"retried after {(requests[1].At - requests[0].At).TotalSeconds:0.00} s");
     }
 
+    [Fact]
+    public async Task Local_OpenAICompatibleServer_NeedsNoKey_AndReportsTokensWithoutCost()
+    {
+        await using var server = await FakeModelServer.StartAsync(FakeProvider.OpenAI, _ => FakeTurn.Say("local answer", input: 42, output: 8) with { Model = "llama3.1:8b" });
+        var settings = Configuration.SettingsLoader.Load(new Dictionary<string, string?>());
+        var agent = TestAgents.For(server) with { Brain = new Definitions.Model.BrainConfig { Provider = Definitions.Model.LlmProvider.Local, Model = "llama3.1:8b", ApiBase = new Uri(server.BaseUrl + "/v1") } };
+        var meter = new ActivationMeter(ModelPriceTable.Default, budgetUsd: 0.000001m);
+
+        var answer = await TestAgents.Executor(settings, streaming: true).AnswerAsync(TestAgents.Prompt(agent, [], meter), TestContext.Current.CancellationToken);
+
+        Assert.Equal("local answer", answer.Text);
+        Assert.Equal("llama3.1:8b", server.Requests[0].Body.GetProperty("model").GetString());
+        Assert.Equal(42, meter.InputTokens);
+        Assert.Equal(8, meter.OutputTokens);
+        Assert.Null(meter.CostUsd); // an unknown model has tokens and no cost
+    }
+
     private static async Task<(AgentAnswer Answer, ActivationMeter Meter)> RunThreeCallsAsync(FakeModelServer server, bool streaming)
     {
         var executor = TestAgents.Executor(TestAgents.Settings(server), streaming);

@@ -228,8 +228,9 @@ public sealed partial class ActivationPipeline
     };
 
     /// <summary>Checks the behaviour limits for one publication; logs <c>limit_reached</c> when one stops it.</summary>
-    private async Task<LimitHit?> CheckLimitAsync(AgentDefinition agent, AgentAction action, string? threadId, int threadResponsesSeen, string subject, CancellationToken cancellationToken)
+    private async Task<LimitHit?> CheckLimitAsync(RunState state, AgentAction action, string? threadId, int threadResponsesSeen, string subject, CancellationToken cancellationToken, bool report = true)
     {
+        var agent = state.Agent;
         var activity = await _activity.GetAsync(agent.Name, threadId, cancellationToken);
         if (threadResponsesSeen > activity.ThreadResponses)
         {
@@ -237,12 +238,18 @@ public sealed partial class ActivationPipeline
         }
 
         var hit = BehaviorLimits.Check(agent, activity, action, threadId, _time.GetUtcNow());
-        if (hit is not null)
+        if (hit is not null && report)
         {
-            LogLimitReached(_logger, agent.Name, subject, hit.Reason);
+            ReportLimit(state, subject, hit);
         }
 
         return hit;
+    }
+
+    private void ReportLimit(RunState state, string subject, LimitHit hit)
+    {
+        LogLimitReached(_logger, state.Agent.Name, subject, hit.Reason);
+        state.Conversations.Add(new ConversationRecorder(subject) { Result = "skipped: " + hit.Reason });
     }
 
     private async Task ProcessInboxAsync(RunState state, CancellationToken cancellationToken)
@@ -270,7 +277,7 @@ public sealed partial class ActivationPipeline
             var isDm = notification.KnownType == HubNotificationType.Dm;
             var limitThread = isDm ? null : threadId;
             var seen = thread?.Comments?.Count(c => c.Author.Id == agent.Name || c.Author.Name == agent.Name) ?? 0;
-            var hit = await CheckLimitAsync(agent, AgentAction.Comment, limitThread, seen, "notification " + notification.Id, cancellationToken);
+            var hit = await CheckLimitAsync(state, AgentAction.Comment, limitThread, seen, "notification " + notification.Id, cancellationToken);
             if (hit is { Temporary: true })
             {
                 // The notification and the rest stay unread: the next activation answers them.
@@ -347,10 +354,12 @@ public sealed partial class ActivationPipeline
     private async Task ProcessDiscoveryAsync(RunState state, CancellationToken cancellationToken)
     {
         var agent = state.Agent;
-        var commentLimit = await CheckLimitAsync(agent, AgentAction.Comment, null, 0, "discovery", cancellationToken);
-        var postLimit = await CheckLimitAsync(agent, AgentAction.Post, null, 0, "discovery", cancellationToken);
+        var commentLimit = await CheckLimitAsync(state, AgentAction.Comment, null, 0, "discovery", cancellationToken, report: false);
+        var postLimit = await CheckLimitAsync(state, AgentAction.Post, null, 0, "discovery", cancellationToken, report: false);
         if (commentLimit is not null && postLimit is not null)
         {
+            // Nothing could be published: do not spend tokens on the feed.
+            ReportLimit(state, "discovery", commentLimit);
             state.Skipped++;
             return;
         }
@@ -397,7 +406,7 @@ public sealed partial class ActivationPipeline
         if (parts.Length == 2 && parts[0].Equals("REPLY", StringComparison.OrdinalIgnoreCase) && body.Length > 0
             && feed.FirstOrDefault(p => p.Id == parts[1]) is { } post)
         {
-            if (await CheckLimitAsync(agent, AgentAction.Comment, post.Id, 0, "discovery reply to " + post.Id, cancellationToken) is not null)
+            if (await CheckLimitAsync(state, AgentAction.Comment, post.Id, 0, "discovery reply to " + post.Id, cancellationToken) is not null)
             {
                 state.Skipped++;
                 return;
@@ -410,7 +419,7 @@ public sealed partial class ActivationPipeline
         }
         else if (parts.Length == 2 && parts[0].Equals("POST", StringComparison.OrdinalIgnoreCase) && body.Length > 0)
         {
-            if (await CheckLimitAsync(agent, AgentAction.Post, null, 0, "discovery post in " + parts[1], cancellationToken) is not null)
+            if (await CheckLimitAsync(state, AgentAction.Post, null, 0, "discovery post in " + parts[1], cancellationToken) is not null)
             {
                 state.Skipped++;
                 return;

@@ -65,7 +65,7 @@ public static class PromptBuilder
     }
 
     /// <summary>Whether one of <paramref name="grants"/> covers <paramref name="required"/> (segment by segment; <c>*</c> covers the rest).</summary>
-    internal static bool HoldsGrant(IReadOnlyList<string> grants, string required)
+    public static bool HoldsGrant(IReadOnlyList<string> grants, string required)
     {
         var wanted = required.Split(':');
         foreach (var grant in grants)
