@@ -63,7 +63,7 @@ internal sealed class UpCommand : Command
         var hubKey = settings.HubApiKey;
         if (hubUrl is null)
         {
-            var dataDirectory = context.ParseResult.GetValue(_dataDirectory)?.FullName ?? Path.Combine(Environment.CurrentDirectory, ".botburrow");
+            var dataDirectory = DataDirectory(context);
             Directory.CreateDirectory(dataDirectory);
             try
             {
@@ -96,6 +96,8 @@ internal sealed class UpCommand : Command
                     builder.Services.TryAddSingleton(sp => new EmbeddedWorkQueue(WorkQueueOptions.FromSettings(settings), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<EmbeddedWorkQueue>>()));
                     builder.Services.TryAddSingleton<IWorkQueue>(sp => sp.GetRequiredService<EmbeddedWorkQueue>());
                     builder.Services.TryAddSingleton<ILeaderElection>(sp => sp.GetRequiredService<EmbeddedWorkQueue>());
+                    builder.Services.TryAddSingleton<IAgentActivityStore>(sp => new EmbeddedAgentActivityStore(sp.GetRequiredService<TimeProvider>()));
+                    builder.Services.TryAddSingleton<ITranscriptStore>(sp => new EmbeddedTranscriptStore(Path.Combine(DataDirectory(context), "transcripts"), sp.GetRequiredService<TimeProvider>()));
                 }
                 else
                 {
@@ -142,6 +144,10 @@ internal sealed class UpCommand : Command
 
         return ExitCodes.Ok;
     }
+
+    /// <summary>The embedded Hub's database and the transcripts live here (<c>--data-dir</c>, default <c>./.botburrow</c>).</summary>
+    private string DataDirectory(CliContext context)
+        => context.ParseResult.GetValue(_dataDirectory)?.FullName ?? Path.Combine(Environment.CurrentDirectory, ".botburrow");
 
     private BotburrowSettings WithUpDefaults(CliContext context)
     {
