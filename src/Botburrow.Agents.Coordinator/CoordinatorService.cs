@@ -51,7 +51,15 @@ public sealed partial class CoordinatorService : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         LogStarting(_logger, _options.InstanceId);
-        await PrewarmAsync(stoppingToken);
+        try
+        {
+            await PrewarmAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
+
         await Task.WhenAll(
             LeaderLoopAsync(stoppingToken),
             PollLoopAsync(stoppingToken),
@@ -184,9 +192,10 @@ public sealed partial class CoordinatorService : BackgroundService
                 HubReachable = true;
                 failures = 0;
                 var enqueued = 0;
+                var running = agents.Count == 0 ? null : await RunningInboxClaimsAsync(stoppingToken);
                 foreach (var agent in agents)
                 {
-                    if (await EnqueueInboxAsync(agent, stoppingToken) == EnqueueOutcome.Enqueued)
+                    if (await EnqueueInboxAsync(agent, running, stoppingToken) == EnqueueOutcome.Enqueued)
                     {
                         enqueued++;
                     }
@@ -216,7 +225,22 @@ public sealed partial class CoordinatorService : BackgroundService
         }
     }
 
-    private async Task<EnqueueOutcome?> EnqueueInboxAsync(HubAgent agent, CancellationToken cancellationToken)
+    /// <summary>When each agent's running INBOX activation was claimed, by agent.</summary>
+    private async Task<Dictionary<string, DateTimeOffset>> RunningInboxClaimsAsync(CancellationToken cancellationToken)
+    {
+        var claims = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        foreach (var activation in await _queue.ListActivationsAsync(cancellationToken))
+        {
+            if (activation.TaskType == TaskType.Inbox)
+            {
+                claims[activation.AgentId] = activation.ClaimedAt;
+            }
+        }
+
+        return claims;
+    }
+
+    private async Task<EnqueueOutcome?> EnqueueInboxAsync(HubAgent agent, Dictionary<string, DateTimeOffset>? runningInbox, CancellationToken cancellationToken)
     {
         var definition = await FindDefinitionAsync(agent.Name, cancellationToken);
         if (definition is null || await IsOverBudgetAsync(agent.Name, cancellationToken))
@@ -227,6 +251,14 @@ public sealed partial class CoordinatorService : BackgroundService
         var notifications = await _hub.ListNotificationsAsync(agent.Name, unreadOnly: true, cancellationToken: cancellationToken);
         if (notifications.Count == 0)
         {
+            return null;
+        }
+
+        // An INBOX run claimed after the newest unread notification arrived lists (and answers) all of them: a
+        // follow-up would find nothing to do. Whatever that run leaves unread is seen again once it has ended.
+        if (runningInbox is not null && runningInbox.TryGetValue(agent.Name, out var claimedAt) && notifications.Max(n => n.CreatedAt) <= claimedAt)
+        {
+            LogAlreadyBeingAnswered(_logger, agent.Name, notifications.Count);
             return null;
         }
 
@@ -502,6 +534,9 @@ public sealed partial class CoordinatorService : BackgroundService
 
     [LoggerMessage(EventName = "duplicate_work_skipped", Level = LogLevel.Debug, Message = "Agent {AgentId} already has work: {Outcome}")]
     private static partial void LogDuplicateWorkSkipped(ILogger logger, string agentId, string outcome);
+
+    [LoggerMessage(EventName = "inbox_already_running", Level = LogLevel.Debug, Message = "Agent {AgentId}: its running INBOX activation started after its {Count} unread notification(s) arrived; no follow-up")]
+    private static partial void LogAlreadyBeingAnswered(ILogger logger, string agentId, int count);
 
     [LoggerMessage(EventName = "agent_in_backoff", Level = LogLevel.Debug, Message = "Agent {AgentId} is in circuit-breaker backoff; not enqueued")]
     private static partial void LogAgentInBackoff(ILogger logger, string agentId);

@@ -62,6 +62,18 @@ public sealed class RedisKeys
     /// <summary><c>work:wakeup</c>: pub/sub channel; a message means "work may be waiting in the named queue".</summary>
     public string WakeupChannel => Prefix + "work:wakeup";
 
+    /// <summary><c>agent:limits:{agent}:{yyyy-mm-dd}</c>: hash <c>posts</c>, <c>comments</c> (the UTC day's publications), TTL 2 days.</summary>
+    public string AgentDay(string agentId, DateOnly day) => Prefix + "agent:limits:" + agentId + ":" + day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary><c>agent:limits:{agent}:thread:{thread}</c>: counter of the agent's responses in one thread, TTL 30 days.</summary>
+    public string AgentThread(string agentId, string threadId) => Prefix + "agent:limits:" + agentId + ":thread:" + threadId;
+
+    /// <summary><c>agent:limits:{agent}:last</c>: epoch ms of the agent's latest publication, TTL 1 day.</summary>
+    public string AgentLast(string agentId) => Prefix + "agent:limits:" + agentId + ":last";
+
+    /// <summary><c>transcript:{activation_id}</c>: the activation's transcript as JSON, TTL 7 days by default.</summary>
+    public string Transcript(string activationId) => Prefix + "transcript:" + activationId;
+
     public static string PriorityName(WorkPriority priority) => priority switch
     {
         WorkPriority.High => "high",

@@ -21,6 +21,9 @@ public sealed record RunnerOptions
     /// <summary>Longest idle wait between claim attempts when no nudge arrives.</summary>
     public TimeSpan IdlePoll { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long an activation's transcript is kept (<c>transcript:{activation_id}</c>). <value>7 days.</value></summary>
+    public TimeSpan TranscriptTtl { get; init; } = TimeSpan.FromDays(7);
+
     public static RunnerOptions FromSettings(BotburrowSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);

@@ -3,6 +3,7 @@ using Botburrow.Agents.Runner;
 using Botburrow.Agents.Runner.Activation;
 using Botburrow.Agents.Runner.Consumption;
 using Botburrow.Agents.Runner.Execution;
+using Botburrow.Agents.Work;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
@@ -24,7 +25,13 @@ public static class RunnerServiceCollectionExtensions
         services.TryAddSingleton(options ?? RunnerOptions.FromSettings(settings));
         services.TryAddSingleton(_ => settings.ModelPricesPath is { } path ? ModelPriceTable.LoadWithDefaults(path) : ModelPriceTable.Default);
         services.TryAddSingleton(sp => new BrainFactory(settings, sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton(sp => new NativeExecutor(sp.GetRequiredService<BrainFactory>(), sp.GetRequiredService<ILoggerFactory>(), settings.MaxIterations));
+        services.TryAddSingleton(new NativeExecutorOptions { DefaultMaxIterations = settings.MaxIterations });
+        services.TryAddSingleton(sp => new NativeExecutor(sp.GetRequiredService<BrainFactory>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<NativeExecutorOptions>()));
+
+        // Behaviour-limit state and transcripts live in the work store: AddRedisWorkQueue registers the Redis ones
+        // first; without it (activate --once) they are kept in memory.
+        services.TryAddSingleton<IAgentActivityStore>(sp => new EmbeddedAgentActivityStore(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<ITranscriptStore>(sp => new EmbeddedTranscriptStore(null, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<ExecutorSelector>();
         services.TryAddSingleton(_ => new Botburrow.Agents.Definitions.Permissions.PermissionsPolicySource(settings.AgentPermissionsPath));
         services.TryAddSingleton(sp => new Botburrow.Agents.Mcp.McpServerManager(Botburrow.Agents.Mcp.McpOptions.FromSettings(settings), sp.GetRequiredService<ILoggerFactory>()));

@@ -31,6 +31,12 @@ public sealed record AgentDefinition
     /// <summary>The legacy <c>network</c> section (not in the schema; the original's native tools read it).</summary>
     public NetworkConfig Network { get; init; } = new();
 
+    /// <summary>
+    /// The skills named in <c>capabilities.skills</c>, as loaded from <c>skills/&lt;name&gt;/SKILL.md</c> next to the
+    /// agents (a named skill the source cannot find or parse is left out).
+    /// </summary>
+    public IReadOnlyList<SkillDefinition> SkillDefinitions { get; init; } = [];
+
     /// <summary>The content of <c>system-prompt.md</c>, or empty when the agent has none.</summary>
     public string SystemPrompt { get; init; } = "";
 

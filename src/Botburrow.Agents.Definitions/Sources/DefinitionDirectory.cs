@@ -23,7 +23,26 @@ internal static class DefinitionDirectory
         }
 
         var (definition, problems) = await ReadAgentAsync(Path.Combine(root, "agents", agentId), null, logger, cancellationToken);
-        return definition ?? throw new AgentDefinitionException(problems);
+        if (definition is null)
+        {
+            throw new AgentDefinitionException(problems);
+        }
+
+        var skills = new List<SkillDefinition>();
+        foreach (var name in definition.Capabilities.Skills)
+        {
+            var path = Path.Combine(root, "skills", name, SkillFile);
+            if (Patterns.Name().IsMatch(name) && File.Exists(path))
+            {
+                var skill = AgentDefinitionParser.ParseSkill(await ReadLimitedAsync(path, cancellationToken), path, name).Value;
+                if (skill is not null)
+                {
+                    skills.Add(skill);
+                }
+            }
+        }
+
+        return skills.Count == 0 ? definition : definition with { SkillDefinitions = skills };
     }
 
     public static async Task<AgentCatalog> ScanAsync(string root, ILogger logger, CancellationToken cancellationToken)
@@ -81,7 +100,8 @@ internal static class DefinitionDirectory
             agentProblems.AddRange(found);
             if (definition is not null)
             {
-                agents.Add(definition);
+                var named = skills.Where(s => definition.Capabilities.Skills.Contains(s.Name, StringComparer.Ordinal)).ToList();
+                agents.Add(named.Count == 0 ? definition : definition with { SkillDefinitions = named });
             }
         }
 

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using Botburrow.Agents.Definitions.Model;
 using Botburrow.Agents.Definitions.Sources;
 using Botburrow.Agents.Definitions.Permissions;
@@ -22,16 +24,34 @@ public sealed partial class ActivationPipeline
     private readonly AgentDefinitionCache _definitions;
     private readonly ExecutorSelector _executors;
     private readonly ModelPriceTable _prices;
+    private readonly IAgentActivityStore _activity;
+    private readonly ITranscriptStore _transcripts;
+    private readonly TimeProvider _time;
+    private readonly RunnerOptions _options;
     private readonly ILogger<ActivationPipeline> _logger;
     private readonly ActivationToolProvider? _tools;
 
-    public ActivationPipeline(IHubClient hub, AgentDefinitionCache definitions, ExecutorSelector executors, ModelPriceTable prices, ILogger<ActivationPipeline> logger, ActivationToolProvider? tools = null)
+    public ActivationPipeline(
+        IHubClient hub,
+        AgentDefinitionCache definitions,
+        ExecutorSelector executors,
+        ModelPriceTable prices,
+        IAgentActivityStore activity,
+        ITranscriptStore transcripts,
+        TimeProvider timeProvider,
+        RunnerOptions options,
+        ILogger<ActivationPipeline> logger,
+        ActivationToolProvider? tools = null)
     {
         _tools = tools;
         _hub = hub;
         _definitions = definitions;
         _executors = executors;
         _prices = prices;
+        _activity = activity;
+        _transcripts = transcripts;
+        _time = timeProvider;
+        _options = options;
         _logger = logger;
     }
 
@@ -39,6 +59,7 @@ public sealed partial class ActivationPipeline
     {
         ArgumentNullException.ThrowIfNull(work);
         var agent = await _definitions.GetAsync(work.Item.AgentId, cancellationToken);
+        using var span = StartInvokeAgent(work, agent);
 
         var budget = await TryGetBudgetAsync(agent.Name, cancellationToken);
         if (budget is { Healthy: false })
@@ -47,6 +68,7 @@ public sealed partial class ActivationPipeline
                 : budget.MonthlyLimit > 0 && budget.MonthlyUsed >= budget.MonthlyLimit ? "Monthly budget exceeded"
                 : "Budget unhealthy";
             LogBudgetRefused(_logger, agent.Name, reason);
+            span?.SetTag("botburrow.outcome", "refused_by_budget");
             return new ActivationReport { Outcome = WorkOutcome.RefusedByBudget, Error = reason };
         }
 
@@ -56,39 +78,191 @@ public sealed partial class ActivationPipeline
             throw new ActivationFailedException(unavailable!);
         }
 
-        await using var tools = await OpenToolsAsync(agent, work.ActivationId, cancellationToken);
-        var state = new RunState(work, agent, executor) { Tools = tools.Tools };
-        if (work.Item.TaskType == TaskType.Inbox)
+        var state = new RunState(work, agent, executor, new ActivationMeter(_prices, Remaining(budget)), _time.GetUtcNow());
+        var outcome = WorkOutcome.Failed;
+        string? error = null;
+        ActivationTools? tools = null;
+        try
         {
-            await ProcessInboxAsync(state, cancellationToken);
+            tools = await OpenToolsAsync(agent, work.ActivationId, cancellationToken);
+            state.Tools = tools.Tools;
+            if (work.Item.TaskType == TaskType.Inbox)
+            {
+                await ProcessInboxAsync(state, cancellationToken);
+            }
+            else
+            {
+                await ProcessDiscoveryAsync(state, cancellationToken);
+            }
+
+            outcome = WorkOutcome.Succeeded;
         }
-        else
+        catch (BudgetExhaustedException ex)
         {
-            await ProcessDiscoveryAsync(state, cancellationToken);
+            outcome = WorkOutcome.RefusedByBudget;
+            error = ex.Message;
+            LogBudgetExhausted(_logger, agent.Name, ex.Message);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            outcome = WorkOutcome.Cancelled;
+            error = "cancelled or timed out";
+            throw;
+        }
+        catch (Exception ex)
+        {
+            error = ex.Message;
+            span?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            throw;
+        }
+        finally
+        {
+            span?.SetTag("botburrow.outcome", OutcomeName(outcome));
+            span?.SetTag("gen_ai.usage.input_tokens", state.Meter.InputTokens);
+            span?.SetTag("gen_ai.usage.output_tokens", state.Meter.OutputTokens);
+            if (tools is not null)
+            {
+                await tools.DisposeAsync();
+            }
+
+            await FinishAsync(state, outcome, error);
         }
 
-        decimal? cost = state.ModelCalls > 0 ? _prices.Cost(state.Model, state.InputTokens, state.OutputTokens) : null;
-        if (state.ModelCalls > 0)
+        if (outcome == WorkOutcome.Succeeded)
         {
-            await _hub.ReportConsumptionAsync(
-                new ConsumptionReport { AgentId = agent.Name, TokensInput = state.InputTokens, TokensOutput = state.OutputTokens, CostUsd = (double)(cost ?? 0m) },
-                HubIdempotencyKey.For(agent.Name, work.ActivationId, "consumption"),
-                cancellationToken);
+            await _hub.MarkActivatedAsync(agent.Name, HubIdempotencyKey.For(agent.Name, work.ActivationId, "activated"), cancellationToken);
         }
 
-        await _hub.MarkActivatedAsync(agent.Name, HubIdempotencyKey.For(agent.Name, work.ActivationId, "activated"), cancellationToken);
         return new ActivationReport
         {
-            Outcome = WorkOutcome.Succeeded,
+            Outcome = outcome,
+            Error = error,
             NotificationsProcessed = state.NotificationsProcessed,
             Replies = state.Replies,
             Posts = state.Posts,
             Skipped = state.Skipped,
-            InputTokens = state.InputTokens,
-            OutputTokens = state.OutputTokens,
-            CostUsd = cost,
-            Model = state.Model,
+            InputTokens = state.Meter.InputTokens,
+            OutputTokens = state.Meter.OutputTokens,
+            CostUsd = state.Meter.ModelCalls > 0 ? state.Meter.CostUsd : null,
+            Model = state.Meter.Model,
         };
+    }
+
+    /// <summary>
+    /// Whatever the outcome: exactly one consumption report when a model was called (its idempotency key is the
+    /// activation's, so a retried report never counts twice), and the transcript. Both run on their own short
+    /// deadline so that a cancelled or timed-out activation still reports what it spent.
+    /// </summary>
+    private async Task FinishAsync(RunState state, WorkOutcome outcome, string? error)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(15), _time);
+        var agent = state.Agent;
+        var meter = state.Meter;
+        if (meter.ModelCalls > 0)
+        {
+            try
+            {
+                await _hub.ReportConsumptionAsync(
+                    new ConsumptionReport { AgentId = agent.Name, TokensInput = meter.InputTokens, TokensOutput = meter.OutputTokens, CostUsd = (double)(meter.CostUsd ?? 0m) },
+                    HubIdempotencyKey.For(agent.Name, state.Work.ActivationId, "consumption"),
+                    deadline.Token);
+            }
+            catch (Exception ex) when (ex is HubException or OperationCanceledException or HttpRequestException)
+            {
+                LogConsumptionNotReported(_logger, agent.Name, state.Work.ActivationId, ex.Message);
+            }
+        }
+
+        var transcript = new ActivationTranscript
+        {
+            ActivationId = state.Work.ActivationId,
+            AgentId = agent.Name,
+            Task = state.Work.Item.TaskType,
+            StartedAt = state.StartedAt,
+            FinishedAt = _time.GetUtcNow(),
+            Outcome = OutcomeName(outcome),
+            Error = error,
+            Model = meter.Model,
+            InputTokens = meter.InputTokens,
+            OutputTokens = meter.OutputTokens,
+            CostUsd = meter.CostUsd,
+            Conversations = state.Conversations.Select(c => c.ToTranscript()).ToList(),
+        };
+        try
+        {
+            await _transcripts.SaveAsync(transcript, _options.TranscriptTtl, deadline.Token);
+            LogTranscriptStored(_logger, agent.Name, state.Work.ActivationId, transcript.Conversations.Count);
+        }
+        catch (Exception ex) when (ex is WorkQueueUnavailableException or OperationCanceledException or IOException or UnauthorizedAccessException)
+        {
+            LogTranscriptNotStored(_logger, agent.Name, state.Work.ActivationId, ex.Message);
+        }
+    }
+
+    private static Activity? StartInvokeAgent(ClaimedWork work, AgentDefinition agent)
+    {
+        ActivityContext.TryParse(work.Item.TraceParent, null, out var parent);
+        var span = RunnerTelemetry.Source.StartActivity("invoke_agent " + agent.Name, ActivityKind.Internal, parent);
+        span?.SetTag("gen_ai.operation.name", "invoke_agent");
+        span?.SetTag("gen_ai.agent.id", agent.Name);
+        span?.SetTag("gen_ai.agent.name", agent.DisplayName ?? agent.Name);
+        span?.SetTag("gen_ai.provider.name", agent.Brain.Provider.ToString().ToLowerInvariant());
+        span?.SetTag("gen_ai.request.model", agent.Brain.Model);
+        span?.SetTag("botburrow.activation_id", work.ActivationId);
+        span?.SetTag("botburrow.task", work.Item.TaskType.ToString().ToLowerInvariant());
+        return span;
+    }
+
+    /// <summary>USD left by the tightest of the daily and monthly limits (0 = no limit), or <see langword="null"/>.</summary>
+    private static decimal? Remaining(BudgetHealth? budget)
+    {
+        if (budget is null)
+        {
+            return null;
+        }
+
+        decimal? remaining = null;
+        foreach (var (limit, used) in new[] { (budget.DailyLimit, budget.DailyUsed), (budget.MonthlyLimit, budget.MonthlyUsed) })
+        {
+            if (limit > 0)
+            {
+                var left = (decimal)Math.Max(0, limit - used);
+                remaining = remaining is { } r ? Math.Min(r, left) : left;
+            }
+        }
+
+        return remaining;
+    }
+
+    private static string OutcomeName(WorkOutcome outcome) => outcome switch
+    {
+        WorkOutcome.RefusedByBudget => "refused_by_budget",
+        _ => outcome.ToString().ToLowerInvariant(),
+    };
+
+    /// <summary>Checks the behaviour limits for one publication; logs <c>limit_reached</c> when one stops it.</summary>
+    private async Task<LimitHit?> CheckLimitAsync(RunState state, AgentAction action, string? threadId, int threadResponsesSeen, string subject, CancellationToken cancellationToken, bool report = true)
+    {
+        var agent = state.Agent;
+        var activity = await _activity.GetAsync(agent.Name, threadId, cancellationToken);
+        if (threadResponsesSeen > activity.ThreadResponses)
+        {
+            activity = activity with { ThreadResponses = threadResponsesSeen };
+        }
+
+        var hit = BehaviorLimits.Check(agent, activity, action, threadId, _time.GetUtcNow());
+        if (hit is not null && report)
+        {
+            ReportLimit(state, subject, hit);
+        }
+
+        return hit;
+    }
+
+    private void ReportLimit(RunState state, string subject, LimitHit hit)
+    {
+        LogLimitReached(_logger, state.Agent.Name, subject, hit.Reason);
+        state.Conversations.Add(new ConversationRecorder(subject) { Result = "skipped: " + hit.Reason });
     }
 
     private async Task ProcessInboxAsync(RunState state, CancellationToken cancellationToken)
@@ -113,15 +287,35 @@ public sealed partial class ActivationPipeline
                 thread = await _hub.GetPostAsync(threadId, includeComments: true, cancellationToken);
             }
 
+            var isDm = notification.KnownType == HubNotificationType.Dm;
+            var limitThread = isDm ? null : threadId;
+            var seen = thread?.Comments?.Count(c => c.Author.Id == agent.Name || c.Author.Name == agent.Name) ?? 0;
+            var hit = await CheckLimitAsync(state, AgentAction.Comment, limitThread, seen, "notification " + notification.Id, cancellationToken);
+            if (hit is { Temporary: true })
+            {
+                // The notification and the rest stay unread: the next activation answers them.
+                state.Skipped++;
+                state.NotificationsProcessed--;
+                break;
+            }
+
+            if (hit is not null)
+            {
+                state.Skipped++;
+                await MarkReadAsync(agent, notification, cancellationToken);
+                continue;
+            }
+
             var answer = await AskAsync(state, new AgentPrompt
             {
                 Agent = agent,
                 Task = TaskType.Inbox,
                 ActivationId = state.Work.ActivationId,
-                SystemPrompt = PromptBuilder.SystemPrompt(agent),
+                SystemPrompt = PromptBuilder.SystemPrompt(agent, Tools(agent)),
                 UserPrompt = PromptBuilder.Inbox(agent, notification, thread),
                 Quote = notification.Content,
-            }, cancellationToken);
+                Tools = Tools(agent),
+            }, "notification " + notification.Id, cancellationToken);
 
             if (answer.IsSkip)
             {
@@ -130,14 +324,14 @@ public sealed partial class ActivationPipeline
             }
             else
             {
-                await ReplyAsync(state, notification, answer.Text.Trim(), cancellationToken);
+                await ReplyAsync(state, notification, limitThread, answer.Text.Trim(), cancellationToken);
             }
 
             await MarkReadAsync(agent, notification, cancellationToken);
         }
     }
 
-    private async Task ReplyAsync(RunState state, HubNotification notification, string text, CancellationToken cancellationToken)
+    private async Task ReplyAsync(RunState state, HubNotification notification, string? threadId, string text, CancellationToken cancellationToken)
     {
         var agent = state.Agent;
         var key = HubIdempotencyKey.For(agent.Name, notification.Id, "reply");
@@ -146,6 +340,7 @@ public sealed partial class ActivationPipeline
             if (notification.FromAgent is { Kind: "agent" } sender)
             {
                 var sent = await _hub.SendDirectMessageAsync(new DirectMessageRequest { AgentId = agent.Name, ToAgentId = sender.Id, Content = text }, key, cancellationToken);
+                await _activity.RecordAsync(agent.Name, AgentAction.Comment, null, cancellationToken);
                 state.Replies++;
                 LogCreatedComment(_logger, agent.Name, sent.Id, notification.Id);
             }
@@ -164,6 +359,7 @@ public sealed partial class ActivationPipeline
         }
 
         var created = await _hub.CreateCommentAsync(notification.PostId, new CreateCommentRequest { AgentId = agent.Name, Content = text }, key, cancellationToken);
+        await _activity.RecordAsync(agent.Name, AgentAction.Comment, threadId, cancellationToken);
         state.Replies++;
         LogCreatedComment(_logger, agent.Name, created.Id, notification.Id);
     }
@@ -171,6 +367,16 @@ public sealed partial class ActivationPipeline
     private async Task ProcessDiscoveryAsync(RunState state, CancellationToken cancellationToken)
     {
         var agent = state.Agent;
+        var commentLimit = await CheckLimitAsync(state, AgentAction.Comment, null, 0, "discovery", cancellationToken, report: false);
+        var postLimit = await CheckLimitAsync(state, AgentAction.Post, null, 0, "discovery", cancellationToken, report: false);
+        if (commentLimit is not null && postLimit is not null)
+        {
+            // Nothing could be published: do not spend tokens on the feed.
+            ReportLimit(state, "discovery", commentLimit);
+            state.Skipped++;
+            return;
+        }
+
         var feed = await _hub.DiscoverAsync(
             new HubDiscoverQuery
             {
@@ -192,10 +398,11 @@ public sealed partial class ActivationPipeline
             Agent = agent,
             Task = TaskType.Discovery,
             ActivationId = state.Work.ActivationId,
-            SystemPrompt = PromptBuilder.SystemPrompt(agent),
-            UserPrompt = PromptBuilder.Discovery(agent, feed),
+            SystemPrompt = PromptBuilder.SystemPrompt(agent, Tools(agent)),
+            UserPrompt = PromptBuilder.Discovery(agent, feed, mayComment: commentLimit is null, mayPost: postLimit is null),
             Quote = feed[0].Content,
-        }, cancellationToken);
+            Tools = Tools(agent),
+        }, "discovery feed", cancellationToken);
 
         if (answer.IsSkip)
         {
@@ -212,14 +419,28 @@ public sealed partial class ActivationPipeline
         if (parts.Length == 2 && parts[0].Equals("REPLY", StringComparison.OrdinalIgnoreCase) && body.Length > 0
             && feed.FirstOrDefault(p => p.Id == parts[1]) is { } post)
         {
+            if (await CheckLimitAsync(state, AgentAction.Comment, post.Id, 0, "discovery reply to " + post.Id, cancellationToken) is not null)
+            {
+                state.Skipped++;
+                return;
+            }
+
             var created = await _hub.CreateCommentAsync(post.Id, new CreateCommentRequest { AgentId = agent.Name, Content = body }, HubIdempotencyKey.For(agent.Name, post.Id, "discovery-reply"), cancellationToken);
+            await _activity.RecordAsync(agent.Name, AgentAction.Comment, post.Id, cancellationToken);
             state.Replies++;
             LogCreatedComment(_logger, agent.Name, created.Id, post.Id);
         }
-        else if (parts.Length == 2 && parts[0].Equals("POST", StringComparison.OrdinalIgnoreCase) && body.Length > 0 && agent.Behavior.CanCreatePosts)
+        else if (parts.Length == 2 && parts[0].Equals("POST", StringComparison.OrdinalIgnoreCase) && body.Length > 0)
         {
-            var key = HubIdempotencyKey.For(agent.Name, state.Work.Item.CreatedAt.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture), "discovery-post");
+            if (await CheckLimitAsync(state, AgentAction.Post, null, 0, "discovery post in " + parts[1], cancellationToken) is not null)
+            {
+                state.Skipped++;
+                return;
+            }
+
+            var key = HubIdempotencyKey.For(agent.Name, state.Work.Item.CreatedAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture), "discovery-post");
             var created = await _hub.CreatePostAsync(new CreatePostRequest { AgentId = agent.Name, Community = parts[1], Content = body }, key, cancellationToken);
+            await _activity.RecordAsync(agent.Name, AgentAction.Post, null, cancellationToken);
             state.Posts++;
             LogCreatedPost(_logger, agent.Name, created.Id, parts[1]);
         }
@@ -230,18 +451,40 @@ public sealed partial class ActivationPipeline
         }
     }
 
-    private static async Task<AgentAnswer> AskAsync(RunState state, AgentPrompt prompt, CancellationToken cancellationToken)
+    /// <summary>The tools the agent holds the grants for. Empty here: the Hub tools and MCP servers fill this seam.</summary>
+    private static IReadOnlyList<Microsoft.Extensions.AI.AITool> Tools(AgentDefinition agent)
+    {
+        _ = agent;
+        return [];
+    }
+
+    private static async Task<AgentAnswer> AskAsync(RunState state, AgentPrompt prompt, string subject, CancellationToken cancellationToken)
     {
         if (state.Executor.CheckAvailability(prompt) is { } unavailable)
         {
             throw new ActivationFailedException($"Executor '{ExecutorSelector.TypeName(prompt.Agent.Type)}' not available: {unavailable}");
         }
 
-        var answer = await state.Executor.AnswerAsync(prompt.Tools.Count == 0 ? prompt with { Tools = state.Tools } : prompt, cancellationToken);
-        state.ModelCalls++;
-        state.InputTokens += answer.InputTokens;
-        state.OutputTokens += answer.OutputTokens;
-        state.Model ??= answer.Model;
+        var conversation = new ConversationRecorder(subject);
+        state.Conversations.Add(conversation);
+        AgentAnswer answer;
+        try
+        {
+            state.Meter.EnsureBudgetFor(subject);
+            answer = await state.Executor.AnswerAsync(prompt with { Meter = state.Meter, Conversation = conversation, Tools = prompt.Tools.Count == 0 ? state.Tools : prompt.Tools }, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            conversation.Result = ex is BudgetExhaustedException ? "stopped: " + ex.Message : "failed: " + ex.Message;
+            throw;
+        }
+
+        if (!answer.Metered)
+        {
+            state.Meter.Record(answer.Model, answer.InputTokens, answer.OutputTokens);
+        }
+
+        conversation.Result = answer.IsSkip ? "skipped" : "answered";
         return answer;
     }
 
@@ -302,6 +545,21 @@ public sealed partial class ActivationPipeline
     [LoggerMessage(EventName = "budget_refused", Level = LogLevel.Warning, Message = "Agent {AgentId} not activated: {Reason}")]
     private static partial void LogBudgetRefused(ILogger logger, string agentId, string reason);
 
+    [LoggerMessage(EventName = "budget_exhausted", Level = LogLevel.Warning, Message = "Agent {AgentId} stopped: {Reason}")]
+    private static partial void LogBudgetExhausted(ILogger logger, string agentId, string reason);
+
+    [LoggerMessage(EventName = "limit_reached", Level = LogLevel.Information, Message = "Agent {AgentId} skips {Subject}: {Reason}")]
+    private static partial void LogLimitReached(ILogger logger, string agentId, string subject, string reason);
+
+    [LoggerMessage(EventName = "consumption_not_reported", Level = LogLevel.Warning, Message = "Agent {AgentId}: the consumption of activation {ActivationId} could not be reported: {Reason}")]
+    private static partial void LogConsumptionNotReported(ILogger logger, string agentId, string activationId, string reason);
+
+    [LoggerMessage(EventName = "transcript_stored", Level = LogLevel.Debug, Message = "Agent {AgentId}: transcript of activation {ActivationId} stored ({Conversations} conversation(s))")]
+    private static partial void LogTranscriptStored(ILogger logger, string agentId, string activationId, int conversations);
+
+    [LoggerMessage(EventName = "transcript_not_stored", Level = LogLevel.Warning, Message = "Agent {AgentId}: the transcript of activation {ActivationId} could not be stored: {Reason}")]
+    private static partial void LogTranscriptNotStored(ILogger logger, string agentId, string activationId, string reason);
+
     [LoggerMessage(EventName = "budget_unknown", Level = LogLevel.Warning, Message = "Budget of agent {AgentId} could not be checked, proceeding: {Reason}")]
     private static partial void LogBudgetUnknown(ILogger logger, string agentId, string reason);
 
@@ -323,13 +581,19 @@ public sealed partial class ActivationPipeline
     [LoggerMessage(EventName = "unusable_answer", Level = LogLevel.Warning, Message = "Agent {AgentId}: the discovery answer was neither SKIP, REPLY <id> nor POST <community>; nothing posted")]
     private static partial void LogUnusableAnswer(ILogger logger, string agentId);
 
-    private sealed class RunState(ClaimedWork work, AgentDefinition agent, IAgentExecutor executor)
+    private sealed class RunState(ClaimedWork work, AgentDefinition agent, IAgentExecutor executor, ActivationMeter meter, DateTimeOffset startedAt)
     {
         public ClaimedWork Work { get; } = work;
 
         public AgentDefinition Agent { get; } = agent;
 
         public IAgentExecutor Executor { get; } = executor;
+
+        public ActivationMeter Meter { get; } = meter;
+
+        public DateTimeOffset StartedAt { get; } = startedAt;
+
+        public List<ConversationRecorder> Conversations { get; } = [];
 
         public int NotificationsProcessed { get; set; }
 
@@ -339,14 +603,7 @@ public sealed partial class ActivationPipeline
 
         public int Skipped { get; set; }
 
-        public int ModelCalls { get; set; }
-
-        public long InputTokens { get; set; }
-
-        public long OutputTokens { get; set; }
-
-        public string? Model { get; set; }
-
-        public IReadOnlyList<Microsoft.Extensions.AI.AITool> Tools { get; init; } = [];
+        /// <summary>The agent's tools for this activation (Hub tools by grant, MCP servers).</summary>
+        public IReadOnlyList<Microsoft.Extensions.AI.AITool> Tools { get; set; } = [];
     }
 }

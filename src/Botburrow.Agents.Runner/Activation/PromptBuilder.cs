@@ -2,37 +2,97 @@ using System.Globalization;
 using System.Text;
 using Botburrow.Agents.Definitions.Model;
 using Botburrow.Agents.Hub;
+using Microsoft.Extensions.AI;
 
 namespace Botburrow.Agents.Runner.Activation;
 
 /// <summary>Builds the system and user prompts of INBOX and DISCOVERY conversations.</summary>
 public static class PromptBuilder
 {
-    /// <summary>Threads are cut to about this many characters, newest comments kept.</summary>
-    public const int ThreadBudgetCharacters = 12_000;
+    /// <summary>The thread of an INBOX prompt is cut to about this many tokens, newest comments kept.</summary>
+    public const int ThreadBudgetTokens = 3_000;
 
-    public static string SystemPrompt(AgentDefinition agent)
+    /// <summary>
+    /// The agent's <c>system-prompt.md</c>, or a generated default naming the agent, its grants and its tools; then
+    /// the descriptions of its skills whose <c>requires_grants</c> it holds.
+    /// </summary>
+    public static string SystemPrompt(AgentDefinition agent, IReadOnlyList<AITool>? tools = null)
     {
         ArgumentNullException.ThrowIfNull(agent);
+        var text = new StringBuilder();
         if (!string.IsNullOrWhiteSpace(agent.SystemPrompt))
         {
-            return agent.SystemPrompt;
+            text.Append(agent.SystemPrompt.TrimEnd());
         }
-
-        var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"You are {agent.DisplayName ?? agent.Name} (@{agent.Name}), an agent in the Botburrow Hub, a social network of people and agents.");
-        if (!string.IsNullOrWhiteSpace(agent.Description))
+        else
         {
-            text.Append(' ').Append(agent.Description);
+            text.Append(CultureInfo.InvariantCulture, $"You are {agent.DisplayName ?? agent.Name} (@{agent.Name}), an agent in the Botburrow Hub, a social network of people and agents.");
+            if (!string.IsNullOrWhiteSpace(agent.Description))
+            {
+                text.Append(' ').Append(agent.Description.Trim());
+            }
+
+            text.Append("\nYour grants: ").Append(agent.Capabilities.Grants.Count > 0 ? string.Join(", ", agent.Capabilities.Grants) : "none").Append('.');
+            if (tools is { Count: > 0 })
+            {
+                text.Append("\nYour tools:");
+                foreach (var tool in tools)
+                {
+                    text.Append("\n- ").Append(tool.Name);
+                    if (!string.IsNullOrWhiteSpace(tool.Description))
+                    {
+                        text.Append(": ").Append(tool.Description.Trim());
+                    }
+                }
+            }
+            else
+            {
+                text.Append("\nYou have no tools in this conversation.");
+            }
         }
 
-        if (agent.Capabilities.Grants.Count > 0)
+        var skills = agent.SkillDefinitions.Where(skill => skill.RequiresGrants.All(required => HoldsGrant(agent.Capabilities.Grants, required))).ToList();
+        if (skills.Count > 0)
         {
-            text.Append("\nYour grants: ").Append(string.Join(", ", agent.Capabilities.Grants)).Append('.');
+            text.Append("\n\n## Skills\n");
+            foreach (var skill in skills)
+            {
+                text.Append("- ").Append(skill.Name).Append(": ").Append(skill.Description.Trim()).Append('\n');
+            }
         }
 
-        return text.ToString();
+        return text.ToString().TrimEnd();
     }
+
+    /// <summary>Whether one of <paramref name="grants"/> covers <paramref name="required"/> (segment by segment; <c>*</c> covers the rest).</summary>
+    public static bool HoldsGrant(IReadOnlyList<string> grants, string required)
+    {
+        var wanted = required.Split(':');
+        foreach (var grant in grants)
+        {
+            var held = grant.Split(':');
+            var covers = true;
+            for (var i = 0; i < held.Length && covers; i++)
+            {
+                if (held[i] == "*")
+                {
+                    return true;
+                }
+
+                covers = i < wanted.Length && string.Equals(held[i], wanted[i], StringComparison.Ordinal);
+            }
+
+            if (covers && held.Length <= wanted.Length)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Rough token count (about four characters a token) used to fit threads into <see cref="ThreadBudgetTokens"/>.</summary>
+    public static int EstimateTokens(string text) => ((text?.Length ?? 0) + 3) / 4;
 
     public static string Inbox(AgentDefinition agent, HubNotification notification, HubPost? thread)
     {
@@ -60,7 +120,7 @@ public static class PromptBuilder
         return text.ToString();
     }
 
-    public static string Discovery(AgentDefinition agent, IReadOnlyList<HubPost> feed)
+    public static string Discovery(AgentDefinition agent, IReadOnlyList<HubPost> feed, bool mayComment = true, bool mayPost = true)
     {
         ArgumentNullException.ThrowIfNull(agent);
         ArgumentNullException.ThrowIfNull(feed);
@@ -88,8 +148,18 @@ public static class PromptBuilder
             text.Append(" (").Append(string.Join(", ", agent.Interests.Topics)).Append(')');
         }
 
-        text.Append(". To comment on one post, answer with a first line `REPLY <post id>` and then your comment.");
-        if (agent.Behavior.CanCreatePosts)
+        if (agent.Interests.Keywords.Count > 0)
+        {
+            text.Append(" (keywords: ").Append(string.Join(", ", agent.Interests.Keywords)).Append(')');
+        }
+
+        text.Append(". Most of the time the right answer is SKIP: do not comment just to be present, do not repeat what others said.");
+        if (mayComment)
+        {
+            text.Append(" To comment on one post, answer with a first line `REPLY <post id>` and then your comment.");
+        }
+
+        if (mayPost && agent.Behavior.CanCreatePosts)
         {
             text.Append(" To start a new post, answer with a first line `POST <community>` and then the post.");
         }
@@ -106,21 +176,21 @@ public static class PromptBuilder
             text.Append(": ").Append(root.Title);
         }
 
-        text.Append('\n').Append(root.Content.Trim()).Append('\n');
+        text.Append('\n').Append(Excerpt(root.Content, ThreadBudgetTokens * 2)).Append('\n');
         var comments = root.Comments ?? [];
         var kept = new List<string>();
-        var used = text.Length;
+        var used = EstimateTokens(text.ToString());
         for (var i = comments.Count - 1; i >= 0; i--)
         {
             var line = string.Create(CultureInfo.InvariantCulture, $"> @{comments[i].Author.Name}: {comments[i].Content.Trim()}\n");
-            if (used + line.Length > ThreadBudgetCharacters)
+            if (used + EstimateTokens(line) > ThreadBudgetTokens)
             {
                 kept.Add(string.Create(CultureInfo.InvariantCulture, $"> ({i + 1} earlier comments not shown)\n"));
                 break;
             }
 
             kept.Add(line);
-            used += line.Length;
+            used += EstimateTokens(line);
         }
 
         for (var i = kept.Count - 1; i >= 0; i--)

@@ -16,6 +16,12 @@ public sealed record AgentAnswer
 
     public int Iterations { get; init; }
 
+    /// <summary>
+    /// True when the executor already counted this answer's usage into <see cref="AgentPrompt.Meter"/> call by
+    /// call; otherwise the pipeline counts <see cref="InputTokens"/> and <see cref="OutputTokens"/> itself.
+    /// </summary>
+    public bool Metered { get; init; }
+
     /// <summary>The model declined: the answer is <c>SKIP</c> (alone, any case, surrounding punctuation ignored) or empty.</summary>
     public bool IsSkip
     {

@@ -22,4 +22,10 @@ public sealed record AgentPrompt
 
     /// <summary>Tools the agent holds the grants for.</summary>
     public IReadOnlyList<AITool> Tools { get; init; } = [];
+
+    /// <summary>The activation's usage and budget, shared by all its prompts; executors that call models themselves record each call here.</summary>
+    public ActivationMeter Meter { get; init; } = new(Consumption.ModelPriceTable.Default);
+
+    /// <summary>Where the executor records this conversation for the activation's transcript.</summary>
+    public ConversationRecorder Conversation { get; init; } = new("conversation");
 }

@@ -2,6 +2,7 @@ using Botburrow.Agents.Configuration;
 using Botburrow.Agents.Definitions.Model;
 using Botburrow.Agents.Runner.Brains;
 using System.ClientModel;
+using System.ClientModel.Primitives;
 using Anthropic;
 using Microsoft.Extensions.AI;
 using OpenAI;
@@ -14,6 +15,9 @@ namespace Botburrow.Agents.Runner.Execution;
 /// </summary>
 public sealed class BrainFactory
 {
+    /// <summary>How often the SDKs retry a 429 or 5xx (each honours <c>retry-after</c>) before the call fails.</summary>
+    public const int MaxRetries = 3;
+
     private readonly BotburrowSettings _settings;
     private readonly TimeProvider _timeProvider;
     private readonly ScriptedScript? _sharedScript;
@@ -73,32 +77,40 @@ public sealed class BrainFactory
         switch (brain.Provider)
         {
             case LlmProvider.Anthropic:
-                var anthropic = new AnthropicClient { ApiKey = Env(SettingNames.AnthropicApiKey)! };
                 var anthropicBase = brain.ApiBase?.ToString() ?? Env(SettingNames.AnthropicBaseUrl);
-                if (!string.IsNullOrEmpty(anthropicBase))
-                {
-                    anthropic = new AnthropicClient { ApiKey = Env(SettingNames.AnthropicApiKey)!, BaseUrl = anthropicBase.TrimEnd('/') };
-                }
+                var anthropic = string.IsNullOrEmpty(anthropicBase)
+                    ? new AnthropicClient { ApiKey = Env(SettingNames.AnthropicApiKey)!, MaxRetries = MaxRetries } // key checked by CheckAvailability
+                    : new AnthropicClient { ApiKey = Env(SettingNames.AnthropicApiKey)!, MaxRetries = MaxRetries, BaseUrl = WithoutVersion(anthropicBase) };
 
-                return anthropic.AsIChatClient(brain.Model, brain.MaxTokens);
+                return new ProviderErrorChatClient(anthropic.AsIChatClient(brain.Model, brain.MaxTokens), "anthropic", SettingNames.AnthropicApiKey, brain.Model);
             case LlmProvider.OpenAI:
             case LlmProvider.Local:
-                var key = Env(brain.ApiKeyEnv ?? SettingNames.OpenAIApiKey);
+                var keyVariable = brain.ApiKeyEnv ?? (brain.Provider == LlmProvider.OpenAI ? SettingNames.OpenAIApiKey : null);
+                var key = keyVariable is null ? null : Env(keyVariable);
                 var endpoint = brain.ApiBase?.ToString()
                     ?? Env(SettingNames.OpenAIBaseUrl)
                     ?? (brain.Provider == LlmProvider.Local ? "http://localhost:11434/v1" : null);
-                var options = new OpenAIClientOptions();
+                var options = new OpenAIClientOptions { RetryPolicy = new ClientRetryPolicy(MaxRetries) };
                 if (endpoint is not null)
                 {
                     options.Endpoint = new Uri(endpoint);
                 }
 
-                return new OpenAIClient(new ApiKeyCredential(string.IsNullOrEmpty(key) ? "no-key" : key), options)
+                var provider = brain.Provider == LlmProvider.OpenAI ? "openai" : "local model at " + (endpoint ?? "(default)");
+                var client = new OpenAIClient(new ApiKeyCredential(string.IsNullOrEmpty(key) ? "no-key" : key), options)
                     .GetChatClient(brain.Model)
                     .AsIChatClient();
+                return new ProviderErrorChatClient(client, provider, keyVariable ?? "the local model's key", brain.Model);
             default:
                 throw new ActivationFailedException($"provider '{brain.Provider}' is not supported");
         }
+    }
+
+    /// <summary>The Anthropic SDK appends <c>/v1/messages</c> itself, so a base URL ending in <c>/v1</c> loses it.</summary>
+    private static string WithoutVersion(string baseUrl)
+    {
+        var trimmed = baseUrl.TrimEnd('/');
+        return trimmed.EndsWith("/v1", StringComparison.Ordinal) ? trimmed[..^3] : trimmed;
     }
 
     private string? Env(string name) => _settings.Environment.TryGetValue(name, out var value) && !string.IsNullOrEmpty(value) ? value : null;

@@ -4,20 +4,28 @@ using Microsoft.Extensions.Logging;
 namespace Botburrow.Agents.Runner.Execution;
 
 /// <summary>
-/// The <c>native</c> executor: an <see cref="IChatClient"/> pipeline with function invocation capped by the
-/// agent's <c>behavior.max_iterations</c> (default <c>MAX_ITERATIONS</c>).
+/// The <c>native</c> executor: an <see cref="IChatClient"/> pipeline over the agent's provider. From the outside in:
+/// function invocation (tool errors go back to the model), OpenTelemetry GenAI spans (<c>chat</c>,
+/// <c>execute_tool</c>), the turn guard (budget before each turn; usage, transcript, the <c>iteration</c> event
+/// and the <c>behavior.max_iterations</c> cap after it), provider error translation, the provider SDK.
 /// </summary>
 public sealed class NativeExecutor : IAgentExecutor
 {
     private readonly BrainFactory _brains;
     private readonly ILoggerFactory _loggerFactory;
-    private readonly int _defaultMaxIterations;
+    private readonly NativeExecutorOptions _options;
 
     public NativeExecutor(BrainFactory brains, ILoggerFactory loggerFactory, int defaultMaxIterations)
+        : this(brains, loggerFactory, new NativeExecutorOptions { DefaultMaxIterations = defaultMaxIterations })
     {
+    }
+
+    public NativeExecutor(BrainFactory brains, ILoggerFactory loggerFactory, NativeExecutorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
         _brains = brains;
         _loggerFactory = loggerFactory;
-        _defaultMaxIterations = defaultMaxIterations;
+        _options = options;
     }
 
     public string? CheckAvailability(AgentPrompt prompt)
@@ -30,19 +38,26 @@ public sealed class NativeExecutor : IAgentExecutor
     {
         ArgumentNullException.ThrowIfNull(prompt);
         var agent = prompt.Agent;
-        var maxIterations = agent.Behavior.MaxIterations ?? _defaultMaxIterations;
+        var maxIterations = agent.Behavior.MaxIterations ?? _options.DefaultMaxIterations;
+        var meter = prompt.Meter;
+        var (inputBefore, outputBefore) = (meter.InputTokens, meter.OutputTokens);
         using var brain = _brains.Create(agent);
-        var counting = new IterationLoggingChatClient(brain, _loggerFactory.CreateLogger("Botburrow.Agents.Runner.AgentLoop"), agent.Name);
-        using var chat = counting.AsBuilder()
+        var turns = new AgentTurnChatClient(brain, _loggerFactory.CreateLogger("Botburrow.Agents.Runner.AgentLoop"), agent.Name, maxIterations, meter, prompt.Conversation, agent.Brain.Model);
+        using var chat = turns.AsBuilder()
             .UseFunctionInvocation(_loggerFactory, f =>
             {
-                f.MaximumIterationsPerRequest = maxIterations;
+                // The turn guard stops the loop at max_iterations; function invocation must not end it first with
+                // a tool-less extra call (which Anthropic refuses once the history holds tool_use blocks).
+                f.MaximumIterationsPerRequest = maxIterations + 1;
+                f.MaximumConsecutiveErrorsPerRequest = maxIterations;
                 f.IncludeDetailedErrors = true;
             })
+            .UseOpenTelemetry(sourceName: RunnerTelemetry.SourceName)
             .Build();
 
         var options = new ChatOptions
         {
+            ModelId = agent.Brain.Model,
             Temperature = (float)agent.Brain.Temperature,
             MaxOutputTokens = agent.Brain.MaxTokens,
             Tools = prompt.Tools.Count > 0 ? [.. prompt.Tools] : null,
@@ -57,11 +72,12 @@ public sealed class NativeExecutor : IAgentExecutor
         }
 
         ChatMessage[] messages = [new(ChatRole.System, prompt.SystemPrompt), new(ChatRole.User, prompt.UserPrompt)];
-        var response = await chat.GetResponseAsync(messages, options, cancellationToken);
+        var response = _options.Streaming
+            ? await chat.GetStreamingResponseAsync(messages, options, cancellationToken).ToChatResponseAsync(cancellationToken)
+            : await chat.GetResponseAsync(messages, options, cancellationToken);
 
         var answered = response.Messages.SelectMany(m => m.Contents).OfType<FunctionResultContent>().Select(r => r.CallId).ToHashSet(StringComparer.Ordinal);
-        var unanswered = response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().Any(c => !answered.Contains(c.CallId));
-        if (unanswered)
+        if (response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().Any(c => !answered.Contains(c.CallId)))
         {
             throw new ActivationFailedException($"Agent '{agent.Name}' exceeded max_iterations ({maxIterations}) without a final answer");
         }
@@ -69,10 +85,11 @@ public sealed class NativeExecutor : IAgentExecutor
         return new AgentAnswer
         {
             Text = response.Text,
-            Model = response.ModelId ?? agent.Brain.Model,
-            InputTokens = response.Usage?.InputTokenCount ?? 0,
-            OutputTokens = response.Usage?.OutputTokenCount ?? 0,
-            Iterations = counting.Iterations,
+            Model = meter.Model ?? response.ModelId ?? agent.Brain.Model,
+            InputTokens = meter.InputTokens - inputBefore,
+            OutputTokens = meter.OutputTokens - outputBefore,
+            Iterations = turns.Turns,
+            Metered = true,
         };
     }
 }

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using Botburrow.Agents.Redis;
+using Botburrow.Agents.Work;
 
 namespace Botburrow.Cli.Commands;
 
@@ -7,7 +9,7 @@ namespace Botburrow.Cli.Commands;
 internal sealed class ActivationsCommand : Command
 {
     public ActivationsCommand()
-        : base("activations", "List or stop running activations (REDIS_URL required).")
+        : base("activations", "List or stop running activations (REDIS_URL required), or show one's transcript.")
     {
         var list = new Command("list", "List running activations.");
         list.SetAction((parseResult, cancellationToken) => CliContext.RunAsync(parseResult, null, ListAsync, cancellationToken));
@@ -18,8 +20,73 @@ internal sealed class ActivationsCommand : Command
             null,
             (context, ct) => StopAsync(context, parseResult.GetValue(id)!, ct),
             cancellationToken));
+        var showId = new Argument<string>("ID") { Description = "The activation id (from 'activations list' or the logs)." };
+        var dataDirectory = new Option<DirectoryInfo?>("--data-dir") { Description = "Without REDIS_URL: the folder 'botburrow up' keeps its data in (default ./.botburrow)." };
+        var show = new Command("show", "Show an activation's transcript: messages, tool calls and results, usage and outcome (kept 7 days).") { showId, dataDirectory };
+        show.SetAction((parseResult, cancellationToken) => CliContext.RunAsync(
+            parseResult,
+            null,
+            (context, ct) => ShowAsync(context, parseResult.GetValue(showId)!, parseResult.GetValue(dataDirectory), ct),
+            cancellationToken));
         Subcommands.Add(list);
         Subcommands.Add(stop);
+        Subcommands.Add(show);
+    }
+
+    private static async Task<int> ShowAsync(CliContext context, string id, DirectoryInfo? dataDirectory, CancellationToken cancellationToken)
+    {
+        if (context.Settings.RedisUrl is null)
+        {
+            var folder = Path.Combine(dataDirectory?.FullName ?? Path.Combine(Environment.CurrentDirectory, ".botburrow"), "transcripts");
+            var transcript = await new EmbeddedTranscriptStore(folder).GetAsync(id, cancellationToken);
+            return await PrintAsync(context, id, transcript, $"in {folder} (REDIS_URL is not set)");
+        }
+
+        return await WorkQueueCli.RunAsync(context, "activations show", async (_, ct) =>
+        {
+            await using var connection = await RedisConnection.ConnectAsync(context.Settings.RedisUrl, retryFor: TimeSpan.FromSeconds(5));
+            var transcript = await new RedisTranscriptStore(connection, new RedisKeys()).GetAsync(id, ct);
+            return await PrintAsync(context, id, transcript, "in Redis");
+        }, cancellationToken);
+    }
+
+    private static async Task<int> PrintAsync(CliContext context, string id, ActivationTranscript? transcript, string where)
+    {
+        if (transcript is null)
+        {
+            await context.Error.WriteLineAsync($"no transcript of activation '{id}' {where}: it never ran here, or its transcript expired (kept 7 days)");
+            return ExitCodes.Failure;
+        }
+
+        var output = context.Out;
+        var cost = transcript.CostUsd is { } usd ? "$" + usd.ToString("0.######", CultureInfo.InvariantCulture) : "no price for this model";
+        await output.WriteLineAsync($"activation {transcript.ActivationId}: agent {transcript.AgentId}, {WorkQueueCli.Name(transcript.Task)}, {transcript.Outcome ?? "unfinished"}");
+        await output.WriteLineAsync($"  started {WorkQueueCli.Time(transcript.StartedAt)}, finished {WorkQueueCli.Time(transcript.FinishedAt)}");
+        await output.WriteLineAsync($"  model {transcript.Model ?? "-"}: {transcript.InputTokens} in / {transcript.OutputTokens} out tokens, {cost}");
+        if (transcript.Error is not null)
+        {
+            await output.WriteLineAsync($"  error: {transcript.Error}");
+        }
+
+        var number = 0;
+        foreach (var conversation in transcript.Conversations)
+        {
+            await output.WriteLineAsync();
+            await output.WriteLineAsync($"== conversation {++number}: {conversation.Subject}{(conversation.Result is null ? "" : " -> " + conversation.Result)}");
+            foreach (var entry in conversation.Entries)
+            {
+                var line = entry.Kind switch
+                {
+                    "tool_call" => $"[{entry.Role}] tool call {entry.ToolName} ({entry.CallId}) {entry.Arguments}",
+                    "tool_result" => $"[{entry.Role}] tool result ({entry.CallId}){(entry.IsError ? " ERROR" : "")}: {entry.Text}",
+                    "usage" => $"  (turn {entry.Turn}: {entry.InputTokens} in / {entry.OutputTokens} out tokens)",
+                    _ => $"[{entry.Role}] {entry.Text}",
+                };
+                await output.WriteLineAsync(line);
+            }
+        }
+
+        return ExitCodes.Ok;
     }
 
     private static Task<int> ListAsync(CliContext context, CancellationToken cancellationToken)

@@ -25,7 +25,6 @@ internal sealed class CoordinatorCommand : Command
             builder.Services.AddAgentDefinitions(settings);
             builder.Services.AddCoordinator(settings);
         });
-        await app.RunAsync();
-        return ExitCodes.Ok;
+        return await FleetHost.RunAsync(app, context.Error, SettingNames.MetricsPort);
     }
 }

@@ -3,6 +3,7 @@ using Botburrow.Agents.Definitions.Sources;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Botburrow.Cli.Commands;
 
@@ -13,6 +14,10 @@ internal static class FleetHost
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.AddServiceDefaults(settings, defaultPort, logFormat);
+
+        // The host's own records of a failed start or a faulted service repeat, with a stack trace, what the verb
+        // reports in one line (a port in use) or what BackgroundServiceStoppingHost (critical) already says.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownGracePeriod + TimeSpan.FromSeconds(15));
         compose(builder);
         var app = builder.Build();
@@ -23,6 +28,35 @@ internal static class FleetHost
         }
 
         return app;
+    }
+
+    /// <summary>
+    /// Runs a service verb's host until it stops. A port already taken gives a one-line error naming the port and
+    /// the setting that moves it (exit 2) instead of a stack trace.
+    /// </summary>
+    public static async Task<int> RunAsync(WebApplication app, TextWriter error, string portSetting)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(error);
+        try
+        {
+            await app.RunAsync();
+            return ExitCodes.Ok;
+        }
+        catch (IOException ex) when (IsAddressInUse(ex))
+        {
+            await error.WriteLineAsync(AddressInUseMessage(ex, portSetting));
+            return ExitCodes.UsageError;
+        }
+    }
+
+    /// <summary>True when <paramref name="ex"/> is Kestrel failing to bind a port that is already taken.</summary>
+    public static bool IsAddressInUse(Exception ex) => ex is IOException { InnerException: Microsoft.AspNetCore.Connections.AddressInUseException };
+
+    public static string AddressInUseMessage(Exception ex, string portSetting)
+    {
+        ArgumentNullException.ThrowIfNull(ex);
+        return $"{ex.Message.TrimEnd('.')}: another process is listening there; stop it or choose another port with {portSetting}.";
     }
 
     /// <summary>Adds the Hub client for <c>HUB_URL</c> and <c>HUB_API_KEY</c> (or the given URL and key).</summary>

@@ -36,7 +36,6 @@ internal sealed class RunnerCommand : Command
             builder.Services.AddAgentDefinitions(settings);
             builder.Services.AddRunner(settings);
         });
-        await app.RunAsync();
-        return ExitCodes.Ok;
+        return await FleetHost.RunAsync(app, context.Error, SettingNames.MetricsPort);
     }
 }

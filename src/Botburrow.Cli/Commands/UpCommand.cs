@@ -16,6 +16,12 @@ namespace Botburrow.Cli.Commands;
 /// </summary>
 internal sealed class UpCommand : Command
 {
+    /// <summary>
+    /// The admin key of the embedded dev Hub when <c>HUB_API_KEY</c> is not set: fixed, so that the example curl
+    /// line printed at start (and shown in the README) works as written. The dev Hub listens on 127.0.0.1 only.
+    /// </summary>
+    public const string LocalAdminKey = "botburrow-local-admin";
+
     private readonly Option<bool> _offline = new("--offline")
     {
         Description = "Give every agent the scripted test double instead of a language model (no API keys needed).",
@@ -57,18 +63,26 @@ internal sealed class UpCommand : Command
         var hubKey = settings.HubApiKey;
         if (hubUrl is null)
         {
-            var dataDirectory = context.ParseResult.GetValue(_dataDirectory)?.FullName ?? Path.Combine(Environment.CurrentDirectory, ".botburrow");
+            var dataDirectory = DataDirectory(context);
             Directory.CreateDirectory(dataDirectory);
-            devHub = await DevHubServer.StartAsync(
-                new DevHubOptions
-                {
-                    DatabasePath = Path.Combine(dataDirectory, "hub.db"),
-                    AgentsDirectory = Directory.Exists(settings.AgentDefinitionsPath) ? settings.AgentDefinitionsPath : null,
-                    AdminKey = settings.HubApiKey,
-                    Port = context.ParseResult.GetValue(_hubPort),
-                },
-                logging => logging.AddBotburrowLogging(settings),
-                cancellationToken);
+            try
+            {
+                devHub = await DevHubServer.StartAsync(
+                    new DevHubOptions
+                    {
+                        DatabasePath = Path.Combine(dataDirectory, "hub.db"),
+                        AgentsDirectory = Directory.Exists(settings.AgentDefinitionsPath) ? settings.AgentDefinitionsPath : null,
+                        AdminKey = settings.HubApiKey ?? LocalAdminKey,
+                        Port = context.ParseResult.GetValue(_hubPort),
+                    },
+                    logging => logging.AddBotburrowLogging(settings).AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical),
+                    cancellationToken);
+            }
+            catch (IOException ex) when (FleetHost.IsAddressInUse(ex))
+            {
+                await context.Error.WriteLineAsync(FleetHost.AddressInUseMessage(ex, "--hub-port"));
+                return ExitCodes.UsageError;
+            }
             hubUrl = devHub.Url;
             hubKey = devHub.AdminKey;
         }
@@ -82,6 +96,8 @@ internal sealed class UpCommand : Command
                     builder.Services.TryAddSingleton(sp => new EmbeddedWorkQueue(WorkQueueOptions.FromSettings(settings), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<EmbeddedWorkQueue>>()));
                     builder.Services.TryAddSingleton<IWorkQueue>(sp => sp.GetRequiredService<EmbeddedWorkQueue>());
                     builder.Services.TryAddSingleton<ILeaderElection>(sp => sp.GetRequiredService<EmbeddedWorkQueue>());
+                    builder.Services.TryAddSingleton<IAgentActivityStore>(sp => new EmbeddedAgentActivityStore(sp.GetRequiredService<TimeProvider>()));
+                    builder.Services.TryAddSingleton<ITranscriptStore>(sp => new EmbeddedTranscriptStore(Path.Combine(DataDirectory(context), "transcripts"), sp.GetRequiredService<TimeProvider>()));
                 }
                 else
                 {
@@ -94,7 +110,16 @@ internal sealed class UpCommand : Command
                 builder.Services.AddRunner(settings);
             });
 
-            await app.StartAsync(cancellationToken);
+            try
+            {
+                await app.StartAsync(cancellationToken);
+            }
+            catch (IOException ex) when (FleetHost.IsAddressInUse(ex))
+            {
+                await context.Error.WriteLineAsync(FleetHost.AddressInUseMessage(ex, "--port (or METRICS_PORT)"));
+                return ExitCodes.UsageError;
+            }
+
             var metricsPort = settings.MetricsPort ?? 9090;
             await output.WriteLineAsync($"Botburrow is up ({(settings.RedisUrl is null ? "embedded queue" : "Redis queue")}, {(devHub is null ? "Hub at " + hubUrl : "embedded dev Hub")}, agents from {settings.AgentDefinitionsPath}).");
             if (settings.ScriptedBrain is not null)
@@ -119,6 +144,10 @@ internal sealed class UpCommand : Command
 
         return ExitCodes.Ok;
     }
+
+    /// <summary>The embedded Hub's database and the transcripts live here (<c>--data-dir</c>, default <c>./.botburrow</c>).</summary>
+    private string DataDirectory(CliContext context)
+        => context.ParseResult.GetValue(_dataDirectory)?.FullName ?? Path.Combine(Environment.CurrentDirectory, ".botburrow");
 
     private BotburrowSettings WithUpDefaults(CliContext context)
     {
