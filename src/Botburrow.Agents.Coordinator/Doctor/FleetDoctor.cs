@@ -175,7 +175,12 @@ public sealed class FleetDoctor
         var summary = stats.Runners.Count == 0
             ? "no live runner"
             : string.Join(", ", modes.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => $"{m.Value} {m.Key}"));
-        var findings = new List<DoctorFinding> { DoctorFinding.Ok("runners", summary) };
+        var findings = new List<DoctorFinding>
+        {
+            stats.Runners.Count == 0
+                ? DoctorFinding.Warn("runners", summary, $"Start runners (botburrow runner --mode hybrid); check the runner pods: kubectl get pods -n {Namespace} -l app.kubernetes.io/component=runner")
+                : DoctorFinding.Ok("runners", summary),
+        };
         foreach (var priority in new[] { WorkPriority.High, WorkPriority.Normal, WorkPriority.Low })
         {
             var depth = stats.Depths.GetValueOrDefault(priority);
