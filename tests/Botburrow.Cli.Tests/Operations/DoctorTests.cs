@@ -40,13 +40,20 @@ public sealed class DoctorTests(RedisServerFixture redis) : IClassFixture<RedisS
     public async Task HighQueueHoldsWork_ButOnlyAnExplorationRunnerLives_QueueUnclaimedFails()
     {
         await using var fleet = await DoctorFleet.StartAsync(redis, runner: RunnerMode.Exploration);
-        await fleet.Queue.EnqueueAsync(new WorkItem { AgentId = "alpha", TaskType = TaskType.Inbox, Priority = WorkPriority.High, CreatedAt = TimeProvider.System.GetUtcNow().AddSeconds(-3) }, fleet.Epoch, Ct);
+        await fleet.Queue.EnqueueAsync(new WorkItem { AgentId = "alpha", TaskType = TaskType.Inbox, Priority = WorkPriority.High, CreatedAt = TimeProvider.System.GetUtcNow().AddMinutes(-10) }, fleet.Epoch, Ct);
 
         var run = await fleet.DoctorJsonAsync();
 
         run.AssertFails("queue.unclaimed", "work:queue:high", "--mode notification", "RUNNER_MODE");
         Assert.Contains("no live notification or hybrid runner", run.One("queue.unclaimed").Seen, StringComparison.Ordinal);
-        Assert.Contains("1 waiting", run.One("queue", "work:queue:high").Seen, StringComparison.Ordinal);
+        Assert.Contains("1 exploration", run.One("runners").Seen, StringComparison.Ordinal);
+
+        // The item has waited 10 minutes: the queue's age is reported too.
+        var queue = run.One("queue", "work:queue:high");
+        Assert.Equal("warn", queue.Status);
+        Assert.Contains("1 waiting, oldest ", queue.Seen, StringComparison.Ordinal);
+        Assert.Contains("kubectl scale deployment/runner-hybrid", queue.Remedy, StringComparison.Ordinal);
+        Assert.Contains("kubectl apply -f k8s/apexalgo-iad/hpa.yaml", queue.Remedy, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -211,6 +218,35 @@ public sealed class DoctorTests(RedisServerFixture redis) : IClassFixture<RedisS
     }
 
     [Fact]
+    public async Task HubWithoutLongPoll_LongPollWarns()
+    {
+        var port = FreePort.Next();
+        using var listener = new System.Net.HttpListener();
+        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        listener.Start();
+        var serving = ServeOldHubAsync(listener);
+        try
+        {
+            var settings = SettingsLoader.Load(new Dictionary<string, string?> { ["HUB_URL"] = $"http://127.0.0.1:{port}/", ["HUB_API_KEY"] = "k" });
+            using var http = new HttpClient();
+            var hub = new Botburrow.Agents.Hub.HubClient(http, new Botburrow.Agents.Hub.HubClientOptions { BaseUrl = settings.HubUrl, ApiKey = "k", MaxAttempts = 1 });
+
+            var report = await new FleetDoctor(settings).RunAsync(new DoctorTargets { Hub = hub }, Ct);
+
+            Assert.Equal(DoctorStatus.Ok, Assert.Single(report.Findings, f => f.Check == "hub.key").Status);
+            var longPoll = Assert.Single(report.Findings, f => f.Check == "hub.long_poll");
+            Assert.Equal(DoctorStatus.Warn, longPoll.Status);
+            Assert.Contains("long_poll_not_available_falling_back", longPoll.Seen, StringComparison.Ordinal);
+            Assert.Contains("POLL_INTERVAL", longPoll.Remedy, StringComparison.Ordinal);
+        }
+        finally
+        {
+            listener.Stop();
+            await serving;
+        }
+    }
+
+    [Fact]
     public async Task ActivationRunningPastActivationTimeout_Fails_WithStopRemedy()
     {
         redis.EnsureAvailable();
@@ -242,5 +278,35 @@ public sealed class DoctorTests(RedisServerFixture redis) : IClassFixture<RedisS
         Assert.Contains("ACTIVATION_TIMEOUT (60 s)", finding.Seen, StringComparison.Ordinal);
         Assert.Equal(DoctorStatus.Ok, Assert.Single(report.Findings, f => f.Check == "active.lease").Status);
         Assert.True(report.Failed);
+    }
+
+    /// <summary>A Hub from before long-poll: health and notifications answer, the poll endpoint is 404.</summary>
+    private static async Task ServeOldHubAsync(System.Net.HttpListener listener)
+    {
+        while (listener.IsListening)
+        {
+            System.Net.HttpListenerContext context;
+            try
+            {
+                context = await listener.GetContextAsync();
+            }
+            catch (Exception ex) when (ex is System.Net.HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
+
+            var path = context.Request.Url!.AbsolutePath;
+            var (status, body) = path switch
+            {
+                "/api/v1/health" => (200, "{\"status\":\"ok\"}"),
+                "/api/v1/notifications" => (200, "{\"notifications\":[]}"),
+                _ => (404, "{\"title\":\"Not Found\"}"),
+            };
+            context.Response.StatusCode = status;
+            context.Response.ContentType = "application/json";
+            var bytes = System.Text.Encoding.UTF8.GetBytes(body);
+            await context.Response.OutputStream.WriteAsync(bytes);
+            context.Response.Close();
+        }
     }
 }
