@@ -3,6 +3,7 @@ using Botburrow.Agents.Definitions.Model;
 using Botburrow.Agents.Definitions.Sources;
 using Botburrow.Agents.Hub;
 using Botburrow.Agents.ServiceDefaults.Metrics;
+using Botburrow.Agents.ServiceDefaults.Telemetry;
 using Botburrow.Agents.Work;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -263,6 +264,9 @@ public sealed partial class CoordinatorService : BackgroundService
         }
 
         var urgent = notifications.Any(n => n.KnownType is HubNotificationType.Mention or HubNotificationType.Dm);
+        using var span = BotburrowActivitySources.Coordinator.StartActivity("enqueue_work", ActivityKind.Producer);
+        span?.SetTag("botburrow.agent_id", agent.Name);
+        span?.SetTag("botburrow.task_type", "inbox");
         return await EnqueueAsync(
             new WorkItem
             {

@@ -44,6 +44,9 @@ public sealed class RedisKeys
     /// <summary><c>work:dead</c>: list of dead letters (newest first).</summary>
     public string Dead => Prefix + "work:dead";
 
+    /// <summary><c>work:recent</c>: capped list of finished activations (newest first), for the dashboard.</summary>
+    public string Recent => Prefix + "work:recent";
+
     /// <summary><c>work:hybrid:claims</c>: counter of hybrid claims (drives low's guaranteed share).</summary>
     public string HybridClaims => Prefix + "work:hybrid:claims";
 

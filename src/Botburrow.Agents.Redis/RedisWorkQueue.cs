@@ -141,6 +141,19 @@ public sealed class RedisWorkQueue : IWorkQueue, ILeaderElection
         {
             WorkLog.CircuitBreaker(_logger, work.Item.AgentId, failures, (long)result[2] / 1000.0);
         }
+
+        // Informational only (the dashboard's "recent activations"): not part of the atomic completion.
+        var recent = WorkItemJson.SerializeRecent(RecentActivation.From(work, outcome, error, _time.GetUtcNow()));
+        await _connection.ExecuteAsync(
+            "recent add",
+            async db =>
+            {
+                var tx = db.CreateTransaction();
+                _ = tx.ListLeftPushAsync(_keys.Recent, recent);
+                _ = tx.ListTrimAsync(_keys.Recent, 0, RecentActivation.Capacity - 1);
+                return await tx.ExecuteAsync();
+            },
+            cancellationToken);
     }
 
     public async Task HandBackAsync(ClaimedWork work, CancellationToken cancellationToken = default)
@@ -319,6 +332,18 @@ public sealed class RedisWorkQueue : IWorkQueue, ILeaderElection
     {
         var entries = await _connection.ExecuteAsync("dead list", db => db.ListRangeAsync(_keys.Dead), cancellationToken);
         return entries.Select(e => WorkItemJson.DeserializeDead((string)e!)).ToList();
+    }
+
+    public async Task<IReadOnlyDictionary<string, string>> ListActiveEntriesAsync(CancellationToken cancellationToken = default)
+    {
+        var entries = await _connection.ExecuteAsync("active list", db => db.HashGetAllAsync(_keys.Active), cancellationToken);
+        return entries.ToDictionary(e => (string)e.Name!, e => (string)e.Value!, StringComparer.Ordinal);
+    }
+
+    public async Task<IReadOnlyList<RecentActivation>> ListRecentAsync(CancellationToken cancellationToken = default)
+    {
+        var entries = await _connection.ExecuteAsync("recent list", db => db.ListRangeAsync(_keys.Recent, 0, RecentActivation.Capacity - 1), cancellationToken);
+        return entries.Select(e => WorkItemJson.DeserializeRecent((string)e!)).ToList();
     }
 
     public async Task<bool> RequeueDeadAsync(string id, CancellationToken cancellationToken = default)

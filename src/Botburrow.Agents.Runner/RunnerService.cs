@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Botburrow.Agents.Runner.Activation;
 using Botburrow.Agents.ServiceDefaults.Metrics;
+using Botburrow.Agents.ServiceDefaults.Telemetry;
 using Botburrow.Agents.Work;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -140,6 +141,13 @@ public sealed partial class RunnerService : BackgroundService
         });
         var priority = item.Priority.ToString().ToLowerInvariant();
         LogActivationStarting(_logger, item.AgentId, work.ActivationId, taskType, priority, item.Attempt);
+        _ = ActivityContext.TryParse(item.TraceParent, null, out var parent);
+        using var span = BotburrowActivitySources.Runner.StartActivity(ActivityKind.Consumer, parent, name: "invoke_agent " + item.AgentId);
+        span?.SetTag("gen_ai.operation.name", "invoke_agent");
+        span?.SetTag("gen_ai.agent.name", item.AgentId);
+        span?.SetTag("botburrow.activation_id", work.ActivationId);
+        span?.SetTag("botburrow.task_type", taskType);
+        span?.SetTag("botburrow.attempt", item.Attempt);
 
         var outcome = WorkOutcome.Failed;
         string? error = null;
@@ -179,6 +187,12 @@ public sealed partial class RunnerService : BackgroundService
         _slots.Release();
 
         var status = handBack ? "handed_back" : outcome.ToString().ToLowerInvariant();
+        span?.SetTag("botburrow.outcome", status);
+        if (outcome is WorkOutcome.Failed)
+        {
+            span?.SetStatus(ActivityStatusCode.Error, error);
+        }
+
         FleetMetrics.ActivationsTotal.WithLabels(taskType, status).Inc();
         FleetMetrics.ActivationDuration.WithLabels(taskType).Observe(elapsed.TotalSeconds);
         if (report is not null && report.Model is { } model)

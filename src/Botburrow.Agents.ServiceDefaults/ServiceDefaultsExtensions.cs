@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Botburrow.Agents.Configuration;
 using Botburrow.Agents.ServiceDefaults.Health;
+using Botburrow.Agents.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;
@@ -33,6 +34,7 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddHealthChecks().AddCheck<WorkQueueHealthCheck>("work_store", tags: [ReadyTag]);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddBotburrowTracing(settings, "botburrow");
         return builder;
     }
 

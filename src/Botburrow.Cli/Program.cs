@@ -17,6 +17,7 @@ var root = new RootCommand("Botburrow Agents: keeps a fleet of AI agents alive i
     new BackoffCommand(),
     new ActivationsCommand(),
     new DeadCommand(),
+    new DoctorCommand(),
     new McpCommand(),
 };
 

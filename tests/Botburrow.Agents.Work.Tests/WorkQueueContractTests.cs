@@ -337,6 +337,59 @@ public abstract class WorkQueueContractTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task ActiveEntries_ListWorkActive_IncludingAnEntryWhoseRecordWasDeleted()
+    {
+        var (queue, _, epoch) = await LeadAsync();
+        await queue.EnqueueAsync(Item("a"), epoch, Ct);
+        await queue.EnqueueAsync(Item("b"), epoch, Ct);
+        var first = await queue.TryClaimAsync("r1", RunnerMode.Hybrid, Ct);
+        var second = await queue.TryClaimAsync("r1", RunnerMode.Hybrid, Ct);
+        await queue.StopActivationAsync(second!.ActivationId, Ct);
+
+        var active = await queue.ListActiveEntriesAsync(Ct);
+
+        Assert.Equal(2, active.Count);
+        Assert.Equal(first!.ActivationId, active[first.Item.AgentId]);
+        Assert.Equal(second.ActivationId, active[second.Item.AgentId]);
+        Assert.Equal([first.ActivationId], (await queue.ListActivationsAsync(Ct)).Select(a => a.ActivationId));
+    }
+
+    [Fact]
+    public async Task Recent_ListsCompletedActivations_NewestFirst_Capped()
+    {
+        var (queue, _, epoch) = await LeadAsync();
+        Assert.Empty(await queue.ListRecentAsync(Ct));
+        await queue.EnqueueAsync(Item("a"), epoch, Ct);
+        var failed = await queue.TryClaimAsync("r1", RunnerMode.Hybrid, Ct);
+        Time.Advance(TimeSpan.FromSeconds(2));
+        await queue.CompleteAsync(failed!, WorkOutcome.Failed, "boom", Ct);
+        await queue.EnqueueAsync(Item("b", WorkPriority.Low), epoch, Ct);
+        var succeeded = await queue.TryClaimAsync("r2", RunnerMode.Hybrid, Ct);
+        await queue.CompleteAsync(succeeded!, WorkOutcome.Succeeded, null, Ct);
+
+        var recent = await queue.ListRecentAsync(Ct);
+
+        Assert.Equal([succeeded!.ActivationId, failed!.ActivationId], recent.Select(r => r.ActivationId));
+        Assert.Equal("succeeded", recent[0].Outcome);
+        Assert.Equal(TaskType.Discovery, recent[0].TaskType);
+        Assert.Equal("r2", recent[0].RunnerId);
+        Assert.Equal("failed", recent[1].Outcome);
+        Assert.Equal("boom", recent[1].Error);
+        Assert.Equal("a", recent[1].AgentId);
+        Assert.Equal(1, recent[1].Attempt);
+        Assert.InRange((recent[1].FinishedAt - recent[1].ClaimedAt).TotalSeconds, 1, 3);
+
+        for (var i = 0; i < RecentActivation.Capacity + 5; i++)
+        {
+            await queue.EnqueueAsync(Item("c"), epoch, Ct);
+            var claimed = await queue.TryClaimAsync("r1", RunnerMode.Hybrid, Ct);
+            await queue.CompleteAsync(claimed!, WorkOutcome.Succeeded, null, Ct);
+        }
+
+        Assert.Equal(RecentActivation.Capacity, (await queue.ListRecentAsync(Ct)).Count);
+    }
+
+    [Fact]
     public async Task Breaker_FiveFailuresBackOff_DoublingToTheMax_BudgetAndCancelDoNotCount()
     {
         var (queue, _, epoch) = await LeadAsync();

@@ -38,6 +38,7 @@ public sealed class EmbeddedWorkQueue : IWorkQueue, ILeaderElection
     private readonly Dictionary<string, long> _failures = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _backoffUntil = new(StringComparer.Ordinal);
     private readonly LinkedList<DeadLetter> _dead = new();
+    private readonly LinkedList<RecentActivation> _recent = new();
     private readonly Dictionary<string, (RunnerHeartbeat Heartbeat, DateTimeOffset SeenAt)> _runners = new(StringComparer.Ordinal);
     private long _hybridClaims;
     private string? _leader;
@@ -212,6 +213,11 @@ public sealed class EmbeddedWorkQueue : IWorkQueue, ILeaderElection
             }
 
             pushed = PushFollowUp(agent);
+            _recent.AddFirst(RecentActivation.From(work, outcome, error, Now));
+            while (_recent.Count > RecentActivation.Capacity)
+            {
+                _recent.RemoveLast();
+            }
         }
 
         if (tripped is { } t)
@@ -439,6 +445,26 @@ public sealed class EmbeddedWorkQueue : IWorkQueue, ILeaderElection
                 .OrderBy(a => a.ClaimedAt)
                 .ToList();
             return Task.FromResult(list);
+        }
+    }
+
+    public Task<IReadOnlyDictionary<string, string>> ListActiveEntriesAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_lock)
+        {
+            IReadOnlyDictionary<string, string> copy = new Dictionary<string, string>(_active, StringComparer.Ordinal);
+            return Task.FromResult(copy);
+        }
+    }
+
+    public Task<IReadOnlyList<RecentActivation>> ListRecentAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_lock)
+        {
+            IReadOnlyList<RecentActivation> copy = [.. _recent];
+            return Task.FromResult(copy);
         }
     }
 

@@ -52,4 +52,13 @@ public interface IWorkQueue
 
     /// <summary>Moves a dead letter back to its queue with attempt 1 (dedup applies); false when no such entry.</summary>
     Task<bool> RequeueDeadAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The raw <c>work:active</c> index (agent → activation id), including entries whose activation record or lease
+    /// is gone: <c>botburrow doctor</c> compares it with <see cref="ListActivationsAsync"/>.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, string>> ListActiveEntriesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The most recently finished activations (<c>work:recent</c>, newest first, capped at <see cref="RecentActivation.Capacity"/>).</summary>
+    Task<IReadOnlyList<RecentActivation>> ListRecentAsync(CancellationToken cancellationToken = default);
 }

@@ -20,4 +20,9 @@ public static class WorkItemJson
 
     public static DeadLetter DeserializeDead(string json)
         => JsonSerializer.Deserialize(json, WorkJsonContext.Default.DeadLetter) ?? throw new JsonException("dead letter JSON is null");
+
+    public static string SerializeRecent(RecentActivation recent) => JsonSerializer.Serialize(recent, WorkJsonContext.Default.RecentActivation);
+
+    public static RecentActivation DeserializeRecent(string json)
+        => JsonSerializer.Deserialize(json, WorkJsonContext.Default.RecentActivation) ?? throw new JsonException("recent activation JSON is null");
 }

@@ -9,4 +9,5 @@ namespace Botburrow.Agents.Work;
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(WorkItem))]
 [JsonSerializable(typeof(DeadLetter))]
+[JsonSerializable(typeof(RecentActivation))]
 internal sealed partial class WorkJsonContext : JsonSerializerContext;

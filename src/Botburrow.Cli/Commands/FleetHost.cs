@@ -1,4 +1,6 @@
 using Botburrow.Agents.Configuration;
+using Botburrow.Agents.Coordinator;
+using Botburrow.Agents.Coordinator.Dashboard;
 using Botburrow.Agents.Definitions.Sources;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,6 +27,11 @@ internal static class FleetHost
         if (app.Services.GetService<AgentDefinitionCache>() is { } cache)
         {
             app.MapCacheInvalidation(settings.AdminToken, cache.Invalidate);
+        }
+
+        if (app.Services.GetService<CoordinatorService>() is not null)
+        {
+            app.MapFleetDashboard(settings.AdminToken);
         }
 
         return app;

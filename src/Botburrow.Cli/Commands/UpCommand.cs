@@ -129,6 +129,7 @@ internal sealed class UpCommand : Command
 
             await output.WriteLineAsync($"  Hub page:  {hubUrl}");
             await output.WriteLineAsync($"  Metrics:   http://127.0.0.1:{metricsPort}/metrics   Health: http://127.0.0.1:{metricsPort}/health/ready");
+            await output.WriteLineAsync($"  Dashboard: http://127.0.0.1:{metricsPort}/dashboard");
             await output.WriteLineAsync("  Mention an agent:");
             await output.WriteLineAsync($"    curl -s -X POST {hubUrl.ToString().TrimEnd('/')}/api/v1/posts -H 'Authorization: Bearer {hubKey}' -H 'Idempotency-Key: hello-1' -H 'Content-Type: application/json' -d '{{\"user\":\"you\",\"community\":\"m/general\",\"content\":\"@hub-helper hello\"}}'");
             await output.WriteLineAsync("  Press Ctrl+C to stop.");

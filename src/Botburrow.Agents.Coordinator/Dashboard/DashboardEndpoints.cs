@@ -1,0 +1,102 @@
+using Botburrow.Agents.Work;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Botburrow.Agents.Coordinator.Dashboard;
+
+/// <summary>
+/// The fleet dashboard on the coordinator's port: <c>/</c> and <c>/dashboard</c> (HTML), <c>GET /api/v1/dashboard</c>
+/// (JSON), and the actions <c>POST /api/v1/activations/{id}/stop</c>, <c>/api/v1/backoff/{agent}/clear</c> and
+/// <c>/api/v1/dead/{id}/requeue</c>, which need <c>Authorization: Bearer ADMIN_TOKEN</c>.
+/// </summary>
+public static partial class DashboardEndpoints
+{
+    public static WebApplication MapFleetDashboard(this WebApplication app, string? adminToken)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var data = new DashboardData(
+            app.Services.GetRequiredService<IWorkQueue>(),
+            app.Services.GetRequiredService<ILeaderElection>(),
+            app.Services.GetService<TimeProvider>() ?? TimeProvider.System);
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Botburrow.Dashboard");
+
+        async Task<IResult> PageAsync(CancellationToken cancellationToken)
+            => await ReadAsync(data, cancellationToken) is { } snapshot
+                ? Results.Content(DashboardPage.Render(snapshot), "text/html; charset=utf-8")
+                : Unavailable();
+
+        app.MapGet("/", PageAsync);
+        app.MapGet("/dashboard", PageAsync);
+        app.MapGet("/api/v1/dashboard", async (CancellationToken cancellationToken)
+            => await ReadAsync(data, cancellationToken) is { } snapshot ? Results.Json(snapshot) : Unavailable());
+        app.MapGet("/dashboard/transcripts/{id}", (string id)
+            => Results.Content(DashboardPage.RenderTranscriptPlaceholder(id), "text/html; charset=utf-8", statusCode: StatusCodes.Status404NotFound));
+
+        var queue = app.Services.GetRequiredService<IWorkQueue>();
+        app.MapPost("/api/v1/activations/{id}/stop", async (HttpContext context, string id, CancellationToken cancellationToken) =>
+        {
+            if (!ServiceDefaultsExtensions.IsAdmin(context, adminToken, out var refusal))
+            {
+                return refusal;
+            }
+
+            var stopped = await queue.StopActivationAsync(id, cancellationToken);
+            LogAction(logger, "stop", id, stopped);
+            return stopped
+                ? Results.Json(new { status = "ok", stopped = id })
+                : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such activation", detail: $"no running activation '{id}'");
+        });
+        app.MapPost("/api/v1/backoff/{agent}/clear", async (HttpContext context, string agent, CancellationToken cancellationToken) =>
+        {
+            if (!ServiceDefaultsExtensions.IsAdmin(context, adminToken, out var refusal))
+            {
+                return refusal;
+            }
+
+            var cleared = await queue.ClearBackoffAsync(agent, cancellationToken) > 0;
+            LogAction(logger, "clear_backoff", agent, cleared);
+            return cleared
+                ? Results.Json(new { status = "ok", cleared = agent })
+                : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not in backoff", detail: $"agent '{agent}' has no failures or backoff");
+        });
+        app.MapPost("/api/v1/dead/{id}/requeue", async (HttpContext context, string id, CancellationToken cancellationToken) =>
+        {
+            if (!ServiceDefaultsExtensions.IsAdmin(context, adminToken, out var refusal))
+            {
+                return refusal;
+            }
+
+            var requeued = await queue.RequeueDeadAsync(id, cancellationToken);
+            LogAction(logger, "requeue_dead", id, requeued);
+            return requeued
+                ? Results.Json(new { status = "ok", requeued = id })
+                : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such dead letter", detail: $"no dead letter '{id}'");
+        });
+        return app;
+
+        async Task<DashboardSnapshot?> ReadAsync(DashboardData source, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await source.ReadAsync(cancellationToken);
+            }
+            catch (Exception ex) when (ex is WorkQueueUnavailableException or TimeoutException)
+            {
+                LogUnavailable(logger, ex.Message);
+                return null;
+            }
+        }
+    }
+
+    private static IResult Unavailable()
+        => Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Work store unavailable", detail: "The dashboard cannot read Redis; see /health/ready.");
+
+    [LoggerMessage(EventName = "dashboard_action", Level = LogLevel.Information, Message = "Dashboard action {Action} on {Target}: {Done}")]
+    private static partial void LogAction(ILogger logger, string action, string target, bool done);
+
+    [LoggerMessage(EventName = "dashboard_unavailable", Level = LogLevel.Warning, Message = "Dashboard cannot read the work store: {Error}")]
+    private static partial void LogUnavailable(ILogger logger, string error);
+}

@@ -1,0 +1,37 @@
+using System.Text.Json.Serialization;
+
+namespace Botburrow.Agents.Coordinator.Dashboard;
+
+/// <summary>What the fleet dashboard shows, as served by <c>GET /api/v1/dashboard</c>.</summary>
+public sealed record DashboardSnapshot
+{
+    [JsonPropertyName("generated_at")]
+    public required DateTimeOffset GeneratedAt { get; init; }
+
+    [JsonPropertyName("leader")]
+    public string? Leader { get; init; }
+
+    [JsonPropertyName("leader_since")]
+    public DateTimeOffset? LeaderSince { get; init; }
+
+    [JsonPropertyName("epoch")]
+    public long Epoch { get; init; }
+
+    [JsonPropertyName("queues")]
+    public required IReadOnlyList<DashboardQueueRow> Queues { get; init; }
+
+    [JsonPropertyName("runners")]
+    public required IReadOnlyList<DashboardRunner> Runners { get; init; }
+
+    [JsonPropertyName("activations")]
+    public required IReadOnlyList<DashboardActivation> Activations { get; init; }
+
+    [JsonPropertyName("backoff")]
+    public required IReadOnlyList<DashboardBackoff> Backoff { get; init; }
+
+    [JsonPropertyName("dead")]
+    public required IReadOnlyList<DashboardDead> Dead { get; init; }
+
+    [JsonPropertyName("recent")]
+    public required IReadOnlyList<DashboardRecent> Recent { get; init; }
+}

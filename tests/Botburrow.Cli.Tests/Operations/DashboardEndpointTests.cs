@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Botburrow.Agents.Testing;
+using Botburrow.Agents.Work;
+using Xunit;
+
+namespace Botburrow.Cli.Tests.Operations;
+
+/// <summary><c>botburrow coordinator</c> serves the dashboard: escaped HTML, JSON, and actions that need ADMIN_TOKEN.</summary>
+public sealed class DashboardEndpointTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
+{
+    private const string AdminToken = "endpoint-admin-token";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Coordinator_ServesEscapedDashboard_AndRequeueNeedsTheAdminToken()
+    {
+        await using var fleet = await DoctorFleet.StartAsync(redis, leader: false);
+        var hostile = "<img src=x onerror=alert(1)>";
+        var dead = new DeadLetter { Id = "act-\"<x1>", DeadAt = TimeProvider.System.GetUtcNow(), Item = new WorkItem { AgentId = "alpha", TaskType = TaskType.Inbox, Priority = WorkPriority.High, Attempt = 3, LastError = hostile } };
+        await fleet.Db.ListLeftPushAsync("work:dead", WorkItemJson.SerializeDead(dead));
+        var port = FreePort.Next();
+        var env = fleet.Environment(new Dictionary<string, string?> { ["METRICS_PORT"] = port.ToString(CultureInfo.InvariantCulture), ["ADMIN_TOKEN"] = AdminToken });
+        await using var coordinator = RunningCli.Start(["coordinator"], env);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+        await WaitForLeaderAsync(http, coordinator);
+
+        foreach (var path in new[] { "/", "/dashboard" })
+        {
+            var html = await http.GetStringAsync(new Uri(path, UriKind.Relative), Ct);
+            Assert.Contains("<h1>Botburrow fleet</h1>", html, StringComparison.Ordinal);
+            Assert.Contains("&lt;img src=x onerror=alert(1)&gt;", html, StringComparison.Ordinal);
+            Assert.DoesNotContain(hostile, html, StringComparison.Ordinal);
+            Assert.DoesNotContain("<x1>", html, StringComparison.Ordinal);
+        }
+
+        var requeue = new Uri("/api/v1/dead/" + Uri.EscapeDataString(dead.Id) + "/requeue", UriKind.Relative);
+        using (var refused = await http.PostAsync(requeue, null, Ct))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        }
+
+        using (var request = new HttpRequestMessage(HttpMethod.Post, requeue))
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
+            using var accepted = await http.SendAsync(request, Ct);
+            Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        }
+
+        Assert.Equal(0, await fleet.Db.ListLengthAsync("work:dead"));
+        using var snapshot = JsonDocument.Parse(await http.GetStringAsync(new Uri("/api/v1/dashboard", UriKind.Relative), Ct));
+        Assert.Equal(0, snapshot.RootElement.GetProperty("dead").GetArrayLength());
+        Assert.True(snapshot.RootElement.GetProperty("epoch").GetInt64() >= 1);
+        Assert.Equal(3, snapshot.RootElement.GetProperty("queues").GetArrayLength());
+
+        using var transcript = await http.GetAsync(new Uri("/dashboard/transcripts/abc", UriKind.Relative), Ct);
+        Assert.Equal(HttpStatusCode.NotFound, transcript.StatusCode);
+        Assert.Contains("No transcript is stored", await transcript.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    private static async Task WaitForLeaderAsync(HttpClient http, RunningCli coordinator)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(await http.GetStringAsync(new Uri("/api/v1/dashboard", UriKind.Relative), Ct));
+                if (document.RootElement.TryGetProperty("leader", out var leader) && leader.ValueKind == JsonValueKind.String)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            if (deadline.Elapsed > TestConstants.DefaultTimeout || coordinator.HasExited)
+            {
+                throw new TimeoutException($"the coordinator did not lead in time.\nstdout:\n{coordinator.StandardOutput}\nstderr:\n{coordinator.StandardError}");
+            }
+
+            await Task.Delay(100, Ct);
+        }
+    }
+}
