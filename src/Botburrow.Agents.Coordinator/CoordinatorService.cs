@@ -18,6 +18,7 @@ namespace Botburrow.Agents.Coordinator;
 /// </summary>
 public sealed partial class CoordinatorService : BackgroundService
 {
+    private readonly IAgentActivityStore? _activity;
     private readonly IWorkQueue _queue;
     private readonly ILeaderElection _election;
     private readonly IHubClient _hub;
@@ -29,8 +30,9 @@ public sealed partial class CoordinatorService : BackgroundService
     private volatile LeaderLease? _lease;
     private TaskCompletionSource _leadership = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public CoordinatorService(IWorkQueue queue, ILeaderElection election, IHubClient hub, AgentDefinitionCache definitions, CoordinatorOptions options, TimeProvider timeProvider, ILogger<CoordinatorService> logger)
+    public CoordinatorService(IWorkQueue queue, ILeaderElection election, IHubClient hub, AgentDefinitionCache definitions, CoordinatorOptions options, TimeProvider timeProvider, ILogger<CoordinatorService> logger, IAgentActivityStore? activity = null)
     {
+        _activity = activity;
         _queue = queue;
         _election = election;
         _hub = hub;
@@ -249,6 +251,11 @@ public sealed partial class CoordinatorService : BackgroundService
             return null;
         }
 
+        if (await WaitsForMinIntervalAsync(definition, cancellationToken))
+        {
+            return null;
+        }
+
         var notifications = await _hub.ListNotificationsAsync(agent.Name, unreadOnly: true, cancellationToken: cancellationToken);
         if (notifications.Count == 0)
         {
@@ -343,7 +350,7 @@ public sealed partial class CoordinatorService : BackgroundService
         var outcome = await _queue.EnqueueAsync(item, lease.Epoch, cancellationToken);
         var priority = item.Priority.ToString().ToLowerInvariant();
         var taskType = item.TaskType.ToString().ToLowerInvariant();
-        var outcomeName = outcome.ToString();
+        var outcomeName = System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(outcome.ToString());
         FleetMetrics.WorkEnqueued.WithLabels(priority, outcomeName).Inc();
         switch (outcome)
         {
@@ -408,6 +415,28 @@ public sealed partial class CoordinatorService : BackgroundService
 
             return null;
         }
+    }
+
+    /// <summary>
+    /// True while the agent's <c>min_interval_seconds</c> since its last post has not passed: it could not post
+    /// anyway, so activating it would only churn (the notifications stay unread and are answered afterwards).
+    /// </summary>
+    private async Task<bool> WaitsForMinIntervalAsync(AgentDefinition definition, CancellationToken cancellationToken)
+    {
+        var interval = TimeSpan.FromSeconds(definition.Behavior.Limits.MinIntervalSeconds);
+        if (_activity is null || interval <= TimeSpan.Zero)
+        {
+            return false;
+        }
+
+        var activity = await _activity.GetAsync(definition.Name, null, cancellationToken);
+        if (activity.LastPublishedAt is { } last && _timeProvider.GetUtcNow() - last < interval)
+        {
+            LogWaitingForMinInterval(_logger, definition.Name, definition.Behavior.Limits.MinIntervalSeconds);
+            return true;
+        }
+
+        return false;
     }
 
     private async Task<bool> IsOverBudgetAsync(string agent, CancellationToken cancellationToken)
@@ -544,6 +573,9 @@ public sealed partial class CoordinatorService : BackgroundService
 
     [LoggerMessage(EventName = "agent_in_backoff", Level = LogLevel.Debug, Message = "Agent {AgentId} is in circuit-breaker backoff; not enqueued")]
     private static partial void LogAgentInBackoff(ILogger logger, string agentId);
+
+    [LoggerMessage(EventName = "min_interval_wait", Level = LogLevel.Debug, Message = "Agent {AgentId} posted less than min_interval_seconds ({MinIntervalSeconds}) ago; its inbox waits")]
+    private static partial void LogWaitingForMinInterval(ILogger logger, string agentId, int minIntervalSeconds);
 
     [LoggerMessage(EventName = "agent_over_budget", Level = LogLevel.Information, Message = "Agent {AgentId} is over budget; not enqueued")]
     private static partial void LogAgentOverBudget(ILogger logger, string agentId);

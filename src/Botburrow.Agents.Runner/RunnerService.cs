@@ -183,10 +183,7 @@ public sealed partial class RunnerService : BackgroundService
 
         var elapsed = Stopwatch.GetElapsedTime(started);
         var handBack = running.Reason == StopReason.HandBack;
-        await FinishAsync(work, handBack, outcome, error);
-        _slots.Release();
-
-        var status = handBack ? "handed_back" : outcome.ToString().ToLowerInvariant();
+        var status = handBack ? "handed_back" : System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(outcome.ToString());
         span?.SetTag("botburrow.outcome", status);
         if (outcome is WorkOutcome.Failed)
         {
@@ -219,8 +216,12 @@ public sealed partial class RunnerService : BackgroundService
         }
         else
         {
-            LogActivationFailed(_logger, item.AgentId, work.ActivationId, outcome.ToString(), error ?? "unknown error", elapsed.TotalSeconds);
+            LogActivationFailed(_logger, item.AgentId, work.ActivationId, status, error ?? "unknown error", elapsed.TotalSeconds);
         }
+
+        // Logged and counted first: completing may enqueue the agent's follow-up, which another slot can claim at once.
+        await FinishAsync(work, handBack, outcome, error);
+        _slots.Release();
     }
 
     private async Task FinishAsync(ClaimedWork work, bool handBack, WorkOutcome outcome, string? error)

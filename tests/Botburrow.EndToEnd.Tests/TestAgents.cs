@@ -66,6 +66,8 @@ public sealed class TestAgents : IDisposable
               max_iterations: 3
               discovery:
                 enabled: {(discovery ? "true" : "false")}
+              limits:
+                min_interval_seconds: 0
             """);
     }
 
