@@ -33,8 +33,10 @@ internal sealed class BotburrowProcess : IAsyncDisposable
     {
         get
         {
-            var path = Path.Combine(Report.FindRoot(), "src", "Botburrow.Cli", "bin", "Release", "net10.0", "botburrow.dll");
-            return File.Exists(path) ? path : throw new FileNotFoundException("Build src/Botburrow.Cli in Release first (dotnet build -c Release)", path);
+            // The configuration this benchmark was built in (the project builds the CLI with it).
+            var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
+            var path = Path.Combine(Report.FindRoot(), "src", "Botburrow.Cli", "bin", configuration, "net10.0", "botburrow.dll");
+            return File.Exists(path) ? path : throw new FileNotFoundException($"Build src/Botburrow.Cli first (dotnet build -c {configuration})", path);
         }
     }
 
