@@ -33,6 +33,7 @@ internal static class FailoverBenchmark
             [SettingNames.LogLevel] = "Debug",
         };
 
+        var released = new List<double>();
         var crash = new List<(double Leader, double Enqueue)>();
         var graceful = new List<(double Leader, double Enqueue)>();
         var failures = 0;
@@ -65,6 +66,18 @@ internal static class FailoverBenchmark
                     var becameAt = await standby.WaitForEventAsync("became_leader", TimeSpan.FromSeconds(60));
                     var enqueuedAt = await standby.WaitForEventAsync("work_enqueued", TimeSpan.FromSeconds(60), l => BotburrowProcess.Field(l, "AgentId") == agent);
                     var sample = (Seconds(stoppedAt, becameAt), Seconds(stoppedAt, enqueuedAt));
+                    if (!isCrash)
+                    {
+                        try
+                        {
+                            released.Add(Seconds(stoppedAt, await leader.WaitForEventAsync("released_leadership", TimeSpan.FromSeconds(30))));
+                        }
+                        catch (TimeoutException)
+                        {
+                            Console.WriteLine("the stopping leader logged no released_leadership");
+                        }
+                    }
+
                     (isCrash ? crash : graceful).Add(sample);
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{(isCrash ? "SIGKILL" : "SIGTERM")}: new leader after {sample.Item1:F2} s, first enqueue after {sample.Item2:F2} s"));
                 }
@@ -104,6 +117,11 @@ internal static class FailoverBenchmark
         Console.WriteLine(crashMet && gracefulMet ? "targets met" : "TARGET MISSED");
         var lease = args.Smoke ? 2.0 : 8.0;
         var notes = new List<string>();
+        if (released.Count > 0)
+        {
+            notes.Add(string.Create(CultureInfo.InvariantCulture, $"Graceful stops: SIGTERM → the old leader's `released_leadership` took p50 {Report.Percentile(released, 50):F2} s, max {released.Max():F2} s (its shutdown before the release); the standby's `became_leader` followed {Report.Percentile(graceful.Select(g => g.Leader).ToList(), 50) - Report.Percentile(released, 50):F2} s later at p50."));
+        }
+
         if (!crashMet && crash.Count > 0)
         {
             notes.Add(string.Create(CultureInfo.InvariantCulture, $"Crash missed: the survivor can only take the lease when it expires (`LEADER_LEASE_DURATION` {lease:F0} s after the dead leader's last renewal, which came every {lease / 3:F2} s), then at its next attempt (every {lease / 3:F2} s), then its long-poll and enqueue."));
@@ -111,7 +129,7 @@ internal static class FailoverBenchmark
 
         if (!gracefulMet && graceful.Count > 0)
         {
-            notes.Add(string.Create(CultureInfo.InvariantCulture, $"Graceful missed: the stopping leader releases the lease (`released_leadership`), but the standby only notices at its next acquisition attempt, which it makes every `LEADER_LEASE_DURATION`/3 = {lease / 3:F2} s; the hand-over time is spread between 0 and that interval (p50 {Report.Percentile(graceful.Select(c => c.Leader).ToList(), 50):F2} s to become leader), plus the Hub long-poll and the enqueue."));
+            notes.Add(string.Create(CultureInfo.InvariantCulture, $"Graceful missed: the hand-over is the stopping leader's shutdown until it releases the lease (see the line above), then the wait until the standby's next acquisition attempt, which it makes every `LEADER_LEASE_DURATION`/3 = {lease / 3:F2} s (it is not told of the release), then the Hub long-poll and the enqueue."));
         }
 
         await Report.AppendAsync(
