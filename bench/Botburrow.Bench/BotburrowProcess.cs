@@ -95,7 +95,19 @@ internal sealed class BotburrowProcess : IAsyncDisposable
             _waiters.Add((match, done));
         }
 
-        return done.Task.WaitAsync(timeout);
+        return WithContextAsync(done.Task, timeout);
+    }
+
+    private async Task<long> WithContextAsync(Task<long> task, TimeSpan timeout)
+    {
+        try
+        {
+            return await task.WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException(string.Create(CultureInfo.InvariantCulture, $"{Name} (pid {Pid}, exited: {HasExited}) logged no matching event within {timeout.TotalSeconds:0} s; its last lines:\n{Tail}"));
+        }
     }
 
     public Task<long> WaitForEventAsync(string eventName, TimeSpan timeout, Func<JsonElement, bool>? where = null)

@@ -38,12 +38,16 @@ internal static class FailoverBenchmark
         var graceful = new List<(double Leader, double Enqueue)>();
         var failures = 0;
         var next = 0;
+        // The standby starts only once the first coordinator leads, so which one leads is known.
         var leader = Start(env, next++);
+        BotburrowProcess? first = leader;
+        await using var firstGuard = new AsyncCleanup(() => first?.DisposeAsync() ?? ValueTask.CompletedTask);
+        await leader.WaitForEventAsync("became_leader", TimeSpan.FromSeconds(60));
         var standby = Start(env, next++);
+        first = null;
         var agentIndex = 0;
         try
         {
-            await leader.WaitForEventAsync("became_leader", TimeSpan.FromSeconds(60));
             for (var round = 0; round < rounds * 2; round++)
             {
                 var isCrash = round % 2 == 0;
@@ -153,4 +157,9 @@ internal static class FailoverBenchmark
         => BotburrowProcess.Start("coordinator-" + n.ToString(CultureInfo.InvariantCulture), ["coordinator"], new Dictionary<string, string?>(env) { [SettingNames.RunnerId] = "bench-coordinator-" + n.ToString(CultureInfo.InvariantCulture) });
 
     private static double Seconds(long from, long to) => (to - from) / (double)Stopwatch.Frequency;
+
+    private sealed class AsyncCleanup(Func<ValueTask> cleanup) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => cleanup();
+    }
 }
