@@ -19,10 +19,11 @@ internal static partial class DispatchBenchmark
     private const double Target = 0.25;
     private static readonly int[] ClientCounts = [1, 4, 16];
 
-    public static async Task<int> RunAsync(bool smoke)
+    public static async Task<int> RunAsync(BenchArgs args)
     {
-        var duration = smoke ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(8);
-        var requests = smoke ? 20_000 : 200_000;
+        var smoke = args.Smoke;
+        var duration = smoke ? TimeSpan.FromSeconds(0.5) : TimeSpan.FromSeconds(8);
+        var requests = smoke ? 5_000 : 200_000;
         await using var server = await RedisServer.StartAsync();
         await using var connection = await RedisConnection.ConnectAsync(server.Url);
         var results = new List<(int Clients, double Dispatch, double Lpush, double Rpop)>();
@@ -44,10 +45,7 @@ internal static partial class DispatchBenchmark
         Console.WriteLine(table);
         var pass = results.All(r => r.Dispatch / Pair(r.Lpush, r.Rpop) >= Target);
         Console.WriteLine(pass ? "target met: dispatch >= 25% of the raw LPUSH+RPOP rate at every client count" : "TARGET MISSED at some client count");
-        if (!smoke)
-        {
-            await AppendToDocsAsync(table, requests, duration, pass, evalsha);
-        }
+        await AppendToDocsAsync(args, table, requests, duration, pass, evalsha);
 
         return 0;
     }
@@ -140,63 +138,19 @@ internal static partial class DispatchBenchmark
         return sb.ToString().TrimEnd();
     }
 
-    private static async Task AppendToDocsAsync(string table, int requests, TimeSpan duration, bool pass, string evalsha)
+    private static async Task AppendToDocsAsync(BenchArgs args, string table, int requests, TimeSpan duration, bool pass, string evalsha)
     {
-        var root = FindRoot();
-        var path = Path.Combine(root, "docs", "benchmarks.md");
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var sb = new StringBuilder();
-        if (!File.Exists(path))
-        {
-            sb.AppendLine("# Benchmarks");
-            sb.AppendLine();
-            sb.AppendLine("Speed targets are measured here, never asserted in tests. Each section is appended by the benchmark that produced it.");
-        }
-
         var redisVersion = await VersionAsync("redis-server", "--version");
-        sb.AppendLine();
-        sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"## dispatch — {TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm} UTC"));
-        sb.AppendLine();
-        sb.AppendLine("Full work cycles per second against `redis-benchmark -t lpush,rpop` at the same client counts, on the same freshly started loopback `redis-server`, in the same run. One cycle is three Lua scripts on the one shared multiplexer: each claimer enqueues an item for a new agent (dedup, backoff and epoch checks), claims with the claim pipelined behind that enqueue, then awaits the claim and completes it (two round trips in sequence per cycle). The raw rate of one cycle is one LPUSH plus one RPOP: `1 / (1/LPUSH + 1/RPOP)`. Target: dispatch ≥ 25% of it.");
-        sb.AppendLine();
-        sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"- machine: {Environment.ProcessorCount} cores, {MemoryGiB():F1} GiB memory, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}"));
-        sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"- server: {redisVersion.Trim()} (`--save '' --appendonly no`, loopback, started by the benchmark)"));
-        sb.AppendLine("- command: `dotnet run -c Release --project bench/Botburrow.Bench -- dispatch`");
-        sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"- raw: `redis-benchmark -h 127.0.0.1 -p PORT -t lpush,rpop -c N -n {requests} -q`; dispatch: {duration.TotalSeconds:F0} s per client count after a 0.5 s warm-up"));
-        sb.AppendLine();
-        sb.AppendLine(table);
-        sb.AppendLine();
-        sb.AppendLine(pass ? "Result: target met at every client count." : "Result: target missed at one or more client counts.");
-        sb.AppendLine();
-        sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"Server-side cost of the scripts over the whole run (`INFO commandstats`): `{evalsha}`. Load average when the run ended: {LoadAverage()}."));
-        await File.AppendAllTextAsync(path, sb.ToString());
-        Console.WriteLine("appended to " + path);
-    }
-
-    private static string LoadAverage()
-    {
-        try
-        {
-            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-        }
-        catch (IOException)
-        {
-            return "unknown";
-        }
-    }
-
-    private static double MemoryGiB()
-    {
-        try
-        {
-            var line = File.ReadLines("/proc/meminfo").FirstOrDefault(l => l.StartsWith("MemTotal:", StringComparison.Ordinal));
-            var kb = line is null ? 0 : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
-            return kb / 1024 / 1024;
-        }
-        catch (IOException)
-        {
-            return 0;
-        }
+        await Report.AppendAsync(
+            args,
+            "Full work cycles per second against `redis-benchmark -t lpush,rpop` at the same client counts, on the same freshly started loopback `redis-server`, in the same run. One cycle is three Lua scripts on the one shared multiplexer: each claimer enqueues an item for a new agent (dedup, backoff and epoch checks), claims with the claim pipelined behind that enqueue, then awaits the claim and completes it (two round trips in sequence per cycle). The raw rate of one cycle is one LPUSH plus one RPOP: `1 / (1/LPUSH + 1/RPOP)`. Target: dispatch ≥ 25% of it.",
+            [
+                string.Create(CultureInfo.InvariantCulture, $"server: {redisVersion.Trim()} (`--save '' --appendonly no`, loopback, started by the benchmark)"),
+                string.Create(CultureInfo.InvariantCulture, $"raw: `redis-benchmark -h 127.0.0.1 -p PORT -t lpush,rpop -c N -n {requests} -q`; dispatch: {duration.TotalSeconds:0.#} s per client count after a 0.5 s warm-up"),
+            ],
+            table,
+            pass ? "target met at every client count." : "target missed at one or more client counts.",
+            [$"Server-side cost of the scripts over the whole run (`INFO commandstats`): `{evalsha}`."]);
     }
 
     private static async Task<string> VersionAsync(string file, string argument)
@@ -206,17 +160,6 @@ internal static partial class DispatchBenchmark
         var text = await process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync();
         return text;
-    }
-
-    private static string FindRoot()
-    {
-        var directory = new DirectoryInfo(Directory.GetCurrentDirectory());
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Botburrow.Agents.slnx")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("run from inside the repository");
     }
 
     [GeneratedRegex(@"([A-Z]+): ([0-9.]+) requests per second")]

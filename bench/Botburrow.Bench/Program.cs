@@ -1,10 +1,28 @@
 using Botburrow.Bench;
 
-// botburrow benchmarks: dotnet run -c Release --project bench/Botburrow.Bench -- dispatch [--smoke]
-if (args.Length == 0 || args[0] != "dispatch")
+// botburrow benchmarks: dotnet run -c Release --project bench/Botburrow.Bench -- <scenario> [--smoke] [--out FILE] [--count N]
+var scenarios = new Dictionary<string, Func<BenchArgs, Task<int>>>(StringComparer.Ordinal)
 {
-    await Console.Error.WriteLineAsync("usage: dotnet run -c Release --project bench/Botburrow.Bench -- dispatch [--smoke]");
+    ["dispatch"] = DispatchBenchmark.RunAsync,
+    ["latency"] = LatencyBenchmark.RunAsync,
+    ["recovery"] = RecoveryBenchmark.RunAsync,
+    ["failover"] = FailoverBenchmark.RunAsync,
+    ["footprint"] = FootprintBenchmark.RunAsync,
+    ["overhead"] = OverheadBenchmark.RunAsync,
+};
+
+const string Usage = "usage: dotnet run -c Release --project bench/Botburrow.Bench -- dispatch|latency|recovery|failover|footprint|overhead [--smoke] [--out FILE] [--count N]";
+if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var run))
+{
+    await Console.Error.WriteLineAsync(Usage);
     return 2;
 }
 
-return await DispatchBenchmark.RunAsync(smoke: args.Contains("--smoke"));
+if (!BenchArgs.TryParse(args, out var parsed, out var error))
+{
+    await Console.Error.WriteLineAsync(error);
+    await Console.Error.WriteLineAsync(Usage);
+    return 2;
+}
+
+return await run(parsed);

@@ -1,0 +1,50 @@
+using System.Globalization;
+
+namespace Botburrow.Bench;
+
+/// <summary>
+/// The command line of one scenario. <c>--smoke</c> runs tiny sizes and writes its section to a temporary file
+/// (or <c>--out FILE</c>) instead of <c>docs/benchmarks.md</c>; <c>--count N</c> overrides the scenario's sample count.
+/// </summary>
+internal sealed record BenchArgs
+{
+    public required string Scenario { get; init; }
+
+    public required IReadOnlyList<string> Raw { get; init; }
+
+    public bool Smoke { get; init; }
+
+    public string? OutPath { get; init; }
+
+    public int? Count { get; init; }
+
+    /// <summary>The command as written in the record.</summary>
+    public string Command => "dotnet run -c Release --project bench/Botburrow.Bench -- " + string.Join(' ', Raw.Where(a => a != "--out" && (OutPath is null || a != OutPath)));
+
+    public static bool TryParse(string[] args, out BenchArgs parsed, out string error)
+    {
+        parsed = new BenchArgs { Scenario = args[0], Raw = args };
+        error = "";
+        for (var i = 1; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--smoke":
+                    parsed = parsed with { Smoke = true };
+                    break;
+                case "--out" when i + 1 < args.Length:
+                    parsed = parsed with { OutPath = args[++i] };
+                    break;
+                case "--count" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count > 0:
+                    parsed = parsed with { Count = count };
+                    i++;
+                    break;
+                default:
+                    error = $"unknown or incomplete option '{args[i]}'";
+                    return false;
+            }
+        }
+
+        return true;
+    }
+}
