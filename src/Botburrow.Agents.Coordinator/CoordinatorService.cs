@@ -138,7 +138,11 @@ public sealed partial class CoordinatorService : BackgroundService
             }
 
             FleetMetrics.CoordinatorIsLeader.WithLabels(_options.InstanceId).Set(IsLeader ? 1 : 0);
-            if (!await DelayAsync(interval, stoppingToken))
+
+            // The leader renews every third of its lease; a standby tries to take over at least every 500 ms,
+            // so a graceful release (the old leader deletes the key) is picked up within half a second.
+            var wait = IsLeader ? interval : TimeSpan.FromTicks(Math.Min(interval.Ticks, TimeSpan.FromMilliseconds(500).Ticks));
+            if (!await DelayAsync(wait, stoppingToken))
             {
                 return;
             }
