@@ -32,8 +32,11 @@ public static partial class DashboardEndpoints
         app.MapGet("/dashboard", PageAsync);
         app.MapGet("/api/v1/dashboard", async (CancellationToken cancellationToken)
             => await ReadAsync(data, cancellationToken) is { } snapshot ? Results.Json(snapshot) : Unavailable());
-        app.MapGet("/dashboard/transcripts/{id}", (string id)
-            => Results.Content(DashboardPage.RenderTranscriptPlaceholder(id), "text/html; charset=utf-8", statusCode: StatusCodes.Status404NotFound));
+        var transcripts = app.Services.GetService<ITranscriptStore>();
+        app.MapGet("/dashboard/transcripts/{id}", async (string id, CancellationToken cancellationToken) =>
+            transcripts is not null && await transcripts.GetAsync(id, cancellationToken) is { } transcript
+                ? Results.Content(DashboardPage.RenderTranscript(id, TranscriptText.Lines(transcript)), "text/html; charset=utf-8")
+                : Results.Content(DashboardPage.RenderTranscript(id, null), "text/html; charset=utf-8", statusCode: StatusCodes.Status404NotFound));
 
         var queue = app.Services.GetRequiredService<IWorkQueue>();
         app.MapPost("/api/v1/activations/{id}/stop", async (HttpContext context, string id, CancellationToken cancellationToken) =>

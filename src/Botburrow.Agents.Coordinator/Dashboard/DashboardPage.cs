@@ -98,10 +98,13 @@ internal static class DashboardPage
         return html.ToString();
     }
 
-    /// <summary>The placeholder shown for an activation's transcript until transcripts are stored.</summary>
-    public static string RenderTranscriptPlaceholder(string activationId)
+    /// <summary>An activation's transcript (escaped), or a note that none is stored (expired after 7 days, or never run).</summary>
+    public static string RenderTranscript(string activationId, IEnumerable<string>? lines)
         => "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Transcript</title></head><body>"
-            + $"<h1>Transcript of activation {E(activationId)}</h1><p id=\"transcript\">No transcript is stored for this activation.</p>"
+            + $"<h1>Transcript of activation {E(activationId)}</h1>"
+            + (lines is null
+                ? "<p id=\"transcript\">No transcript is stored for this activation (transcripts are kept 7 days).</p>"
+                : "<pre id=\"transcript\">" + E(string.Join('\n', lines)) + "</pre>")
             + "<p><a href=\"/dashboard\">Back to the dashboard</a></p></body></html>";
 
     private static void Table(StringBuilder html, string id, string title, string[] headers, IEnumerable<(string Attributes, string[] Cells, string? Extra)> rows)

@@ -58,32 +58,9 @@ internal sealed class ActivationsCommand : Command
             return ExitCodes.Failure;
         }
 
-        var output = context.Out;
-        var cost = transcript.CostUsd is { } usd ? "$" + usd.ToString("0.######", CultureInfo.InvariantCulture) : "no price for this model";
-        await output.WriteLineAsync($"activation {transcript.ActivationId}: agent {transcript.AgentId}, {WorkQueueCli.Name(transcript.Task)}, {transcript.Outcome ?? "unfinished"}");
-        await output.WriteLineAsync($"  started {WorkQueueCli.Time(transcript.StartedAt)}, finished {WorkQueueCli.Time(transcript.FinishedAt)}");
-        await output.WriteLineAsync($"  model {transcript.Model ?? "-"}: {transcript.InputTokens} in / {transcript.OutputTokens} out tokens, {cost}");
-        if (transcript.Error is not null)
+        foreach (var line in TranscriptText.Lines(transcript))
         {
-            await output.WriteLineAsync($"  error: {transcript.Error}");
-        }
-
-        var number = 0;
-        foreach (var conversation in transcript.Conversations)
-        {
-            await output.WriteLineAsync();
-            await output.WriteLineAsync($"== conversation {++number}: {conversation.Subject}{(conversation.Result is null ? "" : " -> " + conversation.Result)}");
-            foreach (var entry in conversation.Entries)
-            {
-                var line = entry.Kind switch
-                {
-                    "tool_call" => $"[{entry.Role}] tool call {entry.ToolName} ({entry.CallId}) {entry.Arguments}",
-                    "tool_result" => $"[{entry.Role}] tool result ({entry.CallId}){(entry.IsError ? " ERROR" : "")}: {entry.Text}",
-                    "usage" => $"  (turn {entry.Turn}: {entry.InputTokens} in / {entry.OutputTokens} out tokens)",
-                    _ => $"[{entry.Role}] {entry.Text}",
-                };
-                await output.WriteLineAsync(line);
-            }
+            await context.Out.WriteLineAsync(line);
         }
 
         return ExitCodes.Ok;

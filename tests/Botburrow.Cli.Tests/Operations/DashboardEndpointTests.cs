@@ -60,6 +60,21 @@ public sealed class DashboardEndpointTests(RedisServerFixture redis) : IClassFix
         using var transcript = await http.GetAsync(new Uri("/dashboard/transcripts/abc", UriKind.Relative), Ct);
         Assert.Equal(HttpStatusCode.NotFound, transcript.StatusCode);
         Assert.Contains("No transcript is stored", await transcript.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+
+        var stored = new ActivationTranscript
+        {
+            ActivationId = "act-t1",
+            AgentId = "alpha",
+            Task = TaskType.Inbox,
+            StartedAt = TimeProvider.System.GetUtcNow(),
+            Outcome = "succeeded",
+            Conversations = [new TranscriptConversation { Subject = "notification 7", Entries = [new TranscriptEntry { Kind = "text", Role = "assistant", Text = hostile }] }],
+        };
+        await fleet.Db.StringSetAsync("transcript:act-t1", stored.ToJson());
+        var shown = await http.GetStringAsync(new Uri("/dashboard/transcripts/act-t1", UriKind.Relative), Ct);
+        Assert.Contains("activation act-t1: agent alpha, inbox, succeeded", shown, StringComparison.Ordinal);
+        Assert.Contains("[assistant] &lt;img src=x onerror=alert(1)&gt;", shown, StringComparison.Ordinal);
+        Assert.DoesNotContain(hostile, shown, StringComparison.Ordinal);
     }
 
     private static async Task WaitForLeaderAsync(HttpClient http, RunningCli coordinator)
