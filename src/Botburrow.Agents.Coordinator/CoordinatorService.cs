@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Botburrow.Agents.Definitions.Model;
 using Botburrow.Agents.Definitions.Sources;
+using Botburrow.Agents.Hosting;
 using Botburrow.Agents.Hub;
 using Botburrow.Agents.ServiceDefaults.Metrics;
 using Botburrow.Agents.ServiceDefaults.Telemetry;
@@ -142,7 +143,7 @@ public sealed partial class CoordinatorService : BackgroundService
             // The leader renews every third of its lease; a standby tries to take over at least every 500 ms,
             // so a graceful release (the old leader deletes the key) is picked up within half a second.
             var wait = IsLeader ? interval : TimeSpan.FromTicks(Math.Min(interval.Ticks, TimeSpan.FromMilliseconds(500).Ticks));
-            if (!await DelayAsync(wait, stoppingToken))
+            if (!await _timeProvider.DelayOrStopAsync(wait, stoppingToken))
             {
                 return;
             }
@@ -225,7 +226,7 @@ public sealed partial class CoordinatorService : BackgroundService
                 LogPollError(_logger, ex.Message, pause.TotalSeconds);
             }
 
-            if (pause > TimeSpan.Zero && !await DelayAsync(pause, stoppingToken))
+            if (pause > TimeSpan.Zero && !await _timeProvider.DelayOrStopAsync(pause, stoppingToken))
             {
                 return;
             }
@@ -337,7 +338,7 @@ public sealed partial class CoordinatorService : BackgroundService
                 LogStalenessError(_logger, ex.Message);
             }
 
-            if (!await DelayAsync(_options.StalenessScanInterval, stoppingToken))
+            if (!await _timeProvider.DelayOrStopAsync(_options.StalenessScanInterval, stoppingToken))
             {
                 return;
             }
@@ -505,32 +506,7 @@ public sealed partial class CoordinatorService : BackgroundService
                 LogBackgroundError(_logger, action.Method.Name, ex.Message);
             }
         }
-        while (await TickAsync(timer, stoppingToken));
-    }
-
-    private static async Task<bool> TickAsync(PeriodicTimer timer, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
-
-    private async Task<bool> DelayAsync(TimeSpan delay, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await Task.Delay(delay, _timeProvider, cancellationToken);
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
+        while (await timer.NextTickOrStopAsync(stoppingToken));
     }
 
     [LoggerMessage(EventName = "coordinator_starting", Level = LogLevel.Information, Message = "Coordinator {InstanceId} starting")]

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Botburrow.Agents.Hosting;
 using Botburrow.Agents.Runner.Activation;
 using Botburrow.Agents.ServiceDefaults.Metrics;
 using Botburrow.Agents.ServiceDefaults.Telemetry;
@@ -291,19 +292,7 @@ public sealed partial class RunnerService : BackgroundService
                 LogHeartbeatFailed(_logger, ex.Message);
             }
         }
-        while (await WaitAsync(timer, cancellationToken));
-    }
-
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
+        while (await timer.NextTickOrStopAsync(cancellationToken));
     }
 
     private string ModeName => _options.Mode.ToString().ToLowerInvariant();
