@@ -56,6 +56,27 @@ public sealed class NativeAgentMcpTests
     }
 
     [Fact]
+    public async Task An_answer_already_posted_through_hub_post_is_not_posted_again()
+    {
+        await using var hub = await DevHubScope.StartAsync(("alpha", Config(null, "")));
+        var post = await hub.Client.CreatePostAsync(new CreatePostRequest { User = "alice", Content = "@alpha please answer with the tool", Community = "m/general" }, "e2e-4", Ct);
+        var script = WriteScript(hub, $$$"""
+            {"turns": [
+              {"tool_calls": [{"name": "hub_post", "arguments": {"content": "answered through the tool", "reply_to": "{{{post.Id}}}"}}]},
+              {"text": "I have answered in the thread."}
+            ]}
+            """);
+
+        var result = await ActivateAsync(hub, script);
+
+        Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
+        var thread = await hub.Client.GetPostAsync(post.Id, includeComments: true, Ct);
+        var reply = Assert.Single(thread.Comments!, c => c.Author.Name == "alpha");
+        Assert.Equal("answered through the tool", reply.Content);
+        Assert.Contains("published_through_tool", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_MCP_server_that_cannot_start_fails_the_activation_with_the_guides_line()
     {
         await using var hub = await DevHubScope.StartAsync(("alpha", Config("crashy", "--crash-at-start")));

@@ -322,6 +322,10 @@ public sealed partial class ActivationPipeline
                 state.Skipped++;
                 LogReplySkipped(_logger, agent.Name, notification.Id);
             }
+            else if (answer.PublishedThroughTool)
+            {
+                LogPublishedThroughTool(_logger, agent.Name, notification.Id);
+            }
             else
             {
                 await ReplyAsync(state, notification, limitThread, answer.Text.Trim(), cancellationToken);
@@ -408,6 +412,12 @@ public sealed partial class ActivationPipeline
         {
             state.Skipped++;
             LogReplySkipped(_logger, agent.Name, "discovery");
+            return;
+        }
+
+        if (answer.PublishedThroughTool)
+        {
+            LogPublishedThroughTool(_logger, agent.Name, "discovery");
             return;
         }
 
@@ -565,6 +575,9 @@ public sealed partial class ActivationPipeline
 
     [LoggerMessage(EventName = "notification_ignored", Level = LogLevel.Information, Message = "Agent {AgentId} does not answer notification {NotificationId} ({Type}): {Why}; marked read")]
     private static partial void LogNotificationIgnored(ILogger logger, string agentId, string notificationId, string type, string why);
+
+    [LoggerMessage(EventName = "published_through_tool", Level = LogLevel.Information, Message = "Agent {AgentId} already posted through hub_post while answering {Subject}; its final text is not posted again")]
+    private static partial void LogPublishedThroughTool(ILogger logger, string agentId, string subject);
 
     [LoggerMessage(EventName = "reply_skipped", Level = LogLevel.Information, Message = "Agent {AgentId} answered SKIP for {Subject}; nothing posted")]
     private static partial void LogReplySkipped(ILogger logger, string agentId, string subject);

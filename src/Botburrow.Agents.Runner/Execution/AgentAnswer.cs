@@ -22,6 +22,12 @@ public sealed record AgentAnswer
     /// </summary>
     public bool Metered { get; init; }
 
+    /// <summary>
+    /// True when the agent already published through the Hub's post tool during the conversation; the runner then
+    /// does not post the final text as well, so an answer is never published twice.
+    /// </summary>
+    public bool PublishedThroughTool { get; init; }
+
     /// <summary>The model declined: the answer is <c>SKIP</c> (alone, any case, surrounding punctuation ignored) or empty.</summary>
     public bool IsSkip
     {

@@ -34,6 +34,9 @@ public sealed class NativeExecutor : IAgentExecutor
         return _brains.CheckAvailability(prompt.Agent);
     }
 
+    /// <summary>The Hub's post tool (in-process, or namespaced <c>hub__hub_post</c> through MCP).</summary>
+    private const string HubPostTool = "hub_post";
+
     public async Task<AgentAnswer> AnswerAsync(AgentPrompt prompt, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(prompt);
@@ -90,6 +93,8 @@ public sealed class NativeExecutor : IAgentExecutor
             OutputTokens = meter.OutputTokens - outputBefore,
             Iterations = turns.Turns,
             Metered = true,
+            PublishedThroughTool = response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>()
+                .Any(c => c.Name == HubPostTool || c.Name.EndsWith("__" + HubPostTool, StringComparison.Ordinal)),
         };
     }
 }
