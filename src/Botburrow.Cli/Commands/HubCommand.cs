@@ -62,7 +62,11 @@ internal sealed class HubCommand : Command
         DevHubServer server;
         try
         {
-            server = await DevHubServer.StartAsync(options, logging => logging.AddBotburrowLogging(context.Settings), cancellationToken);
+            // The host would log a failed bind with its stack trace; the one line below says it instead.
+            server = await DevHubServer.StartAsync(
+                options,
+                logging => logging.AddBotburrowLogging(context.Settings).AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical),
+                cancellationToken);
         }
         catch (IOException ex)
         {
