@@ -1,5 +1,6 @@
 using Botburrow.Agents.Definitions.Model;
 using Botburrow.Agents.Definitions.Validation;
+using Botburrow.Agents.Definitions.Validation.Rules;
 using Botburrow.Agents.Definitions.Yaml;
 
 namespace Botburrow.Agents.Definitions.Loading;
@@ -35,22 +36,10 @@ public static class AgentDefinitionParser
             return Fail<AgentDefinition>(problems);
         }
 
-        var root = YamlTreeReader.Read(text, problems);
-        if (root is null or YScalar { Kind: ScalarKind.Null })
+        var root = ReadAndCheck(text, AgentSchema.Root, problems, emptyLine: 1, "the file has no content (only comments); an agent definition needs at least name, type, brain and capabilities", folderName, "agents/<name>/config.yaml");
+        if (root is null)
         {
-            if (!problems.HasProblems)
-            {
-                problems.Add(1, 1, "", "the file has no content (only comments); an agent definition needs at least name, type, brain and capabilities");
-            }
-
             return Fail<AgentDefinition>(problems);
-        }
-
-        AgentSchema.Root.Check(root, "", problems);
-        if (root is YMapping mapping && folderName is not null
-            && mapping["name"] is YScalar { Kind: ScalarKind.String } name && name.Value != folderName)
-        {
-            problems.Add(name, "name", $"'{name.Value}' does not match its folder '{folderName}'; the name must equal the folder (agents/<name>/config.yaml)");
         }
 
         if (knownSkills is not null && root is YMapping withSkills && withSkills["capabilities"] is YMapping capabilities && capabilities["skills"] is YSequence skills)
@@ -104,27 +93,43 @@ public static class AgentDefinitionParser
         // A blank first line keeps the YAML parser's line numbers equal to the file's.
         var frontMatter = "\n" + string.Join('\n', lines[1..end]);
         var body = string.Join('\n', lines[(end + 1)..]).TrimStart('\r', '\n');
-        var root = YamlTreeReader.Read(frontMatter, problems);
-        if (root is null or YScalar { Kind: ScalarKind.Null })
+        var root = ReadAndCheck(frontMatter, SkillSchema.Root, problems, emptyLine: 2, "the front matter is empty; a skill needs name and description", folderName, "skills/<name>/SKILL.md");
+        if (root is null)
         {
-            if (!problems.HasProblems)
-            {
-                problems.Add(2, 1, "", "the front matter is empty; a skill needs name and description");
-            }
-
             return Fail<SkillDefinition>(problems);
-        }
-
-        SkillSchema.Root.Check(root, "", problems);
-        if (root is YMapping mapping && folderName is not null
-            && mapping["name"] is YScalar { Kind: ScalarKind.String } name && name.Value != folderName)
-        {
-            problems.Add(name, "name", $"'{name.Value}' does not match its folder '{folderName}'; the name must equal the folder (skills/<name>/SKILL.md)");
         }
 
         return problems.HasProblems
             ? Fail<SkillDefinition>(problems)
             : new DefinitionParseResult<SkillDefinition> { Value = ModelMapper.ToSkill((YMapping)root, body, source) };
+    }
+
+    /// <summary>
+    /// Reads YAML into a node tree and checks it against <paramref name="schema"/> and its folder's name. Returns
+    /// <see langword="null"/> when there is nothing to check (syntax errors or no content, reported in
+    /// <paramref name="problems"/>).
+    /// </summary>
+    private static YNode? ReadAndCheck(string yaml, ObjectRule schema, ProblemCollector problems, int emptyLine, string emptyMessage, string? folderName, string layout)
+    {
+        var root = YamlTreeReader.Read(yaml, problems);
+        if (root is null or YScalar { Kind: ScalarKind.Null })
+        {
+            if (!problems.HasProblems)
+            {
+                problems.Add(emptyLine, 1, "", emptyMessage);
+            }
+
+            return null;
+        }
+
+        schema.Check(root, "", problems);
+        if (root is YMapping mapping && folderName is not null
+            && mapping["name"] is YScalar { Kind: ScalarKind.String } name && name.Value != folderName)
+        {
+            problems.Add(name, "name", $"'{name.Value}' does not match its folder '{folderName}'; the name must equal the folder ({layout})");
+        }
+
+        return root;
     }
 
     /// <summary>Checks a <c>system-prompt.md</c> (size and encoding) and returns its text.</summary>
