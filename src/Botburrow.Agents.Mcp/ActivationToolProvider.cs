@@ -3,15 +3,16 @@ using Botburrow.Agents.Definitions.Permissions;
 using Botburrow.Agents.Hub;
 using Botburrow.Agents.Mcp.Catalog;
 using Botburrow.Agents.Mcp.Hub;
+using Botburrow.Agents.Work;
 using Microsoft.Extensions.AI;
 
 namespace Botburrow.Agents.Mcp;
 
 /// <summary>
-/// Builds the tools of a native agent's activation: its effective grants (declared ∩ the permissions policy),
-/// the in-process Hub tools those grants allow, and its MCP servers started through the
-/// <see cref="McpServerManager"/> in a fresh workspace directory. The built-in <c>hub</c> server is not started
-/// for native agents: they hold the same <see cref="HubTools"/> in-process.
+/// Builds what an activation may use from the agent's effective grants (declared ∩ the permissions policy): for the
+/// native loop, the in-process Hub tools and its MCP servers started through the <see cref="McpServerManager"/>
+/// (the built-in <c>hub</c> server is not started: the same <see cref="HubTools"/> run in-process); for a CLI
+/// tool, the servers it is to start, <c>botburrow mcp hub</c> among them. Each activation gets a fresh workspace.
 /// </summary>
 public sealed class ActivationToolProvider
 {
@@ -28,61 +29,69 @@ public sealed class ActivationToolProvider
         _hub = hub;
         _manager = manager;
         _policy = policy;
-        _workspaceRoot = workspaceRoot ?? Path.Combine(Path.GetTempPath(), "botburrow-workspaces");
+        _workspaceRoot = workspaceRoot ?? ActivationWorkspace.DefaultRoot;
     }
 
     /// <summary>
-    /// The tools of <paramref name="agent"/> for activation <paramref name="activationId"/> (none for CLI agents,
-    /// which reach the Hub through <c>botburrow mcp hub</c>). Throws <see cref="McpServerException"/> when a server
-    /// cannot start and <see cref="PermissionsPolicyException"/> when the policy file is malformed.
+    /// What <paramref name="agent"/> may use in activation <paramref name="activationId"/> when the runner calls its
+    /// model itself: the in-process Hub tools its grants allow and its MCP servers, started. Throws
+    /// <see cref="McpServerException"/> when a server cannot start or lacks its credential and
+    /// <see cref="PermissionsPolicyException"/> when the policy file is malformed.
     /// </summary>
     public async Task<ActivationTools> OpenAsync(AgentDefinition agent, string activationId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(agent);
         ArgumentException.ThrowIfNullOrEmpty(activationId);
-        if (agent.Type != AgentType.Native)
-        {
-            return ActivationTools.None;
-        }
-
         var grants = _policy.Evaluate(agent.Name, agent.Capabilities.Grants);
+        var workspace = new ActivationWorkspace(_workspaceRoot, agent.Name, activationId);
         var tools = new List<AITool>(HubTools.CreateFunctions(_hub, agent.Name, grants, activationId));
-        var servers = agent.Capabilities.McpServers
+        var native = agent.Capabilities.McpServers
             .Where(s => !(s.IsBuiltIn && McpCatalog.Find(s.Name) == McpCatalog.Hub))
             .ToList();
-        if (servers.Count == 0)
+        if (native.Count == 0)
         {
-            return new ActivationTools(tools, McpSession.Empty, null);
+            return new ActivationTools(tools, McpSession.Empty, null, grants);
         }
 
-        var workspace = Path.Combine(_workspaceRoot, $"{agent.Name}-{Sanitize(activationId)}");
-        Directory.CreateDirectory(workspace);
         try
         {
             var session = await _manager.StartAsync(
-                servers,
-                new McpStartContext { AgentName = agent.Name, ActivationId = activationId, Grants = grants, WorkspaceDirectory = workspace },
+                native,
+                new McpStartContext { AgentName = agent.Name, ActivationId = activationId, Grants = grants, WorkspaceDirectory = workspace.Create() },
                 cancellationToken);
             tools.AddRange(session.Tools);
-            return new ActivationTools(tools, session, workspace);
+            return new ActivationTools(tools, session, workspace, grants);
         }
         catch
         {
-            TryDelete(workspace);
+            workspace.Dispose();
             throw;
         }
     }
 
-    private static string Sanitize(string id) => new(id.Select(c => char.IsAsciiLetterOrDigit(c) || c == '-' ? c : '_').ToArray());
-
-    private static void TryDelete(string directory)
+    /// <summary>
+    /// What <paramref name="agent"/> may use in activation <paramref name="activationId"/> when a CLI tool runs it:
+    /// a workspace (created) and the MCP servers the tool starts itself, <c>botburrow mcp hub</c> first (when the
+    /// agent holds <c>hub:read</c>), then the servers it names, each with only its granted credential. Throws
+    /// <see cref="McpServerException"/> when a granted server lacks its credential and
+    /// <see cref="PermissionsPolicyException"/> when the policy file is malformed.
+    /// </summary>
+    public ActivationTools OpenForCliTool(AgentDefinition agent, string activationId)
     {
+        ArgumentNullException.ThrowIfNull(agent);
+        ArgumentException.ThrowIfNullOrEmpty(activationId);
+        var grants = _policy.Evaluate(agent.Name, agent.Capabilities.Grants);
+        var workspace = new ActivationWorkspace(_workspaceRoot, agent.Name, activationId);
         try
         {
-            Directory.Delete(directory, recursive: true);
+            var context = new McpStartContext { AgentName = agent.Name, ActivationId = activationId, Grants = grants, WorkspaceDirectory = workspace.Create() };
+            List<McpServerReference> servers = [new McpServerReference { Name = McpCatalog.Hub.Name }, .. agent.Capabilities.McpServers];
+            return new ActivationTools([], McpSession.Empty, workspace, grants, _manager.Describe(servers, context));
         }
-        catch (IOException)
+        catch
         {
+            workspace.Dispose();
+            throw;
         }
     }
 }

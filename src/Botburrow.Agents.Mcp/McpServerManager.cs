@@ -42,21 +42,13 @@ public sealed class McpServerManager
     {
         ArgumentNullException.ThrowIfNull(servers);
         ArgumentNullException.ThrowIfNull(context);
-        var plans = new List<Plan>();
-        foreach (var reference in servers)
-        {
-            if (PlanFor(reference, context) is { } plan && plans.All(p => p.Name != plan.Name))
-            {
-                plans.Add(plan);
-            }
-        }
-
-        if (plans.Count == 0)
+        var launches = Describe(servers, context);
+        if (launches.Count == 0)
         {
             return McpSession.Empty;
         }
 
-        var starts = plans.Select(p => StartOneAsync(p, context, cancellationToken)).ToList();
+        var starts = launches.Select(l => StartOneAsync(l, context, cancellationToken)).ToList();
         try
         {
             await Task.WhenAll(starts);
@@ -79,6 +71,63 @@ public sealed class McpServerManager
 
         var results = starts.Select(s => s.Result).ToList();
         return new McpSession(results.Select(r => (r.Name, r.Client)).ToList(), results.SelectMany(r => r.Tools).ToList(), _logger);
+    }
+
+    /// <summary>
+    /// How each of <paramref name="servers"/> the agent may use is reached (skipping, with <c>mcp_server_skipped</c>,
+    /// a built-in server whose grant it lacks; the first of two servers with one name wins). Throws
+    /// <see cref="McpServerException"/> when a granted built-in server's credential is not set.
+    /// </summary>
+    public IReadOnlyList<McpServerLaunch> Describe(IReadOnlyList<McpServerReference> servers, McpStartContext context)
+    {
+        ArgumentNullException.ThrowIfNull(servers);
+        ArgumentNullException.ThrowIfNull(context);
+        var launches = new List<McpServerLaunch>();
+        foreach (var reference in servers)
+        {
+            if (PlanFor(reference, context) is { } plan && launches.All(l => l.Name != plan.Name))
+            {
+                launches.Add(Launch(plan, context));
+            }
+        }
+
+        return launches;
+    }
+
+    private McpServerLaunch Launch(Plan plan, McpStartContext context)
+    {
+        if (plan.BuiltIn is not { } builtIn)
+        {
+            var reference = plan.Reference;
+            return reference.Url is { } url
+                ? new McpServerLaunch { Name = plan.Name, Url = url, Headers = reference.Headers.ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase) }
+                : new McpServerLaunch { Name = plan.Name, CommandLine = [reference.Command!, .. reference.Args], Environment = reference.Env.ToDictionary(StringComparer.Ordinal) };
+        }
+
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var credential in builtIn.Credentials)
+        {
+            if (EnvironmentValue(credential.Setting) is { Length: > 0 } value)
+            {
+                environment[credential.Target] = value;
+            }
+        }
+
+        foreach (var (key, value) in builtIn.ExtraEnvironment?.Invoke(context) ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
+        var hidden = builtIn.WriteGrant is { } writeGrant && builtIn.WriteTools.Count > 0 && !context.Grants.Holds(writeGrant);
+        return new McpServerLaunch
+        {
+            Name = builtIn.Name,
+            CommandLine = builtIn.CommandLine(context, _options),
+            Environment = environment,
+            HiddenTools = hidden ? builtIn.WriteTools : new HashSet<string>(StringComparer.Ordinal),
+            HiddenForLackOf = hidden ? builtIn.WriteGrant : null,
+            IsBuiltIn = true,
+        };
     }
 
     private Plan? PlanFor(McpServerReference reference, McpStartContext context)
@@ -115,58 +164,38 @@ public sealed class McpServerManager
         return new Plan(builtIn.Name, builtIn, reference);
     }
 
-    private async Task<Started> StartOneAsync(Plan plan, McpStartContext context, CancellationToken cancellationToken)
+    private async Task<Started> StartOneAsync(McpServerLaunch launch, McpStartContext context, CancellationToken cancellationToken)
     {
         var stderr = new Queue<string>();
         IClientTransport transport;
         string transportName;
-        if (plan.Reference.Url is { } url && plan.BuiltIn is null)
+        if (launch.Url is { } url)
         {
             transportName = "http " + url.GetLeftPart(UriPartial.Path);
             transport = new HttpClientTransport(
                 new HttpClientTransportOptions
                 {
-                    Name = plan.Name,
+                    Name = launch.Name,
                     Endpoint = url,
-                    AdditionalHeaders = plan.Reference.Headers.ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase),
+                    AdditionalHeaders = launch.Headers.ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase),
                     ConnectionTimeout = _options.StartTimeout,
                 },
                 _loggerFactory);
         }
         else
         {
-            IReadOnlyList<string> commandLine = plan.BuiltIn is { } builtIn
-                ? builtIn.CommandLine(context, _options)
-                : [plan.Reference.Command!, .. plan.Reference.Args];
+            var commandLine = launch.CommandLine;
             transportName = "stdio " + commandLine[0];
             var environment = StdioClientTransportOptions.GetDefaultEnvironmentVariables();
-            if (plan.BuiltIn is { } server)
+            foreach (var (key, value) in launch.Environment)
             {
-                foreach (var credential in server.Credentials)
-                {
-                    if (EnvironmentValue(credential.Setting) is { Length: > 0 } value)
-                    {
-                        environment[credential.Target] = value;
-                    }
-                }
-
-                foreach (var (key, value) in server.ExtraEnvironment?.Invoke(context) ?? new Dictionary<string, string>())
-                {
-                    environment[key] = value;
-                }
-            }
-            else
-            {
-                foreach (var (key, value) in plan.Reference.Env)
-                {
-                    environment[key] = value;
-                }
+                environment[key] = value;
             }
 
             transport = new StdioClientTransport(
                 new StdioClientTransportOptions
                 {
-                    Name = plan.Name,
+                    Name = launch.Name,
                     Command = commandLine[0],
                     Arguments = commandLine.Skip(1).ToList(),
                     WorkingDirectory = context.WorkspaceDirectory,
@@ -183,7 +212,7 @@ public sealed class McpServerManager
                             }
                         }
 
-                        McpLog.ServerStderr(_logger, plan.Name, line);
+                        McpLog.ServerStderr(_logger, launch.Name, line);
                     },
                 },
                 _loggerFactory);
@@ -201,10 +230,10 @@ public sealed class McpServerManager
                 _loggerFactory,
                 startLimit.Token);
             var listed = await client.ListToolsAsync(cancellationToken: startLimit.Token);
-            var tools = Select(plan, context, listed);
+            var tools = Select(launch, context, listed);
             var names = string.Join(", ", tools.Select(t => t.Name));
-            McpLog.ServerStarted(_logger, plan.Name, context.AgentName, transportName, tools.Count, names);
-            return new Started(plan.Name, client, tools);
+            McpLog.ServerStarted(_logger, launch.Name, context.AgentName, transportName, tools.Count, names);
+            return new Started(launch.Name, client, tools);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -236,26 +265,23 @@ public sealed class McpServerManager
                 reason += "; stderr: " + string.Join(" | ", tail);
             }
 
-            McpLog.ServerStartFailed(_logger, plan.Name, context.AgentName, reason);
-            throw new McpServerException(plan.Name, $"MCP server '{plan.Name}' failed to start: {reason}", ex);
+            McpLog.ServerStartFailed(_logger, launch.Name, context.AgentName, reason);
+            throw new McpServerException(launch.Name, $"MCP server '{launch.Name}' failed to start: {reason}", ex);
         }
     }
 
-    private List<AITool> Select(Plan plan, McpStartContext context, IList<McpClientTool> listed)
+    private List<AITool> Select(McpServerLaunch launch, McpStartContext context, IList<McpClientTool> listed)
     {
         var visible = listed.ToList();
-        if (plan.BuiltIn is { WriteGrant: { } writeGrant, WriteTools.Count: > 0 } builtIn && !context.Grants.Holds(writeGrant))
+        var hidden = visible.Where(t => launch.HiddenTools.Contains(t.Name)).Select(t => t.Name).ToList();
+        if (hidden.Count > 0)
         {
-            var hidden = visible.Where(t => builtIn.WriteTools.Contains(t.Name)).Select(t => t.Name).ToList();
-            visible.RemoveAll(t => builtIn.WriteTools.Contains(t.Name));
-            if (hidden.Count > 0)
-            {
-                var hiddenNames = string.Join(", ", hidden);
-                McpLog.ToolsHidden(_logger, plan.Name, context.AgentName, writeGrant, hiddenNames);
-            }
+            visible.RemoveAll(t => launch.HiddenTools.Contains(t.Name));
+            var hiddenNames = string.Join(", ", hidden);
+            McpLog.ToolsHidden(_logger, launch.Name, context.AgentName, launch.HiddenForLackOf ?? "the write grant", hiddenNames);
         }
 
-        return visible.Select(t => (AITool)new McpToolFunction(t, plan.Name + Separator + t.Name, _options.Timeout, _logger)).ToList();
+        return visible.Select(t => (AITool)new McpToolFunction(t, launch.Name + Separator + t.Name, _options.Timeout, _logger)).ToList();
     }
 
     private string? EnvironmentValue(string name)

@@ -30,8 +30,11 @@ public sealed partial class RunnerService : BackgroundService
     private readonly SemaphoreSlim _slots;
     private readonly DateTimeOffset _startedAt;
 
-    public RunnerService(IWorkQueue queue, ActivationPipeline pipeline, RunnerOptions options, TimeProvider timeProvider, ILogger<RunnerService> logger)
+    private readonly ExecutorSelector? _executors;
+
+    public RunnerService(IWorkQueue queue, ActivationPipeline pipeline, RunnerOptions options, TimeProvider timeProvider, ILogger<RunnerService> logger, ExecutorSelector? executors = null)
     {
+        _executors = executors;
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxConcurrentActivations, 1);
         _queue = queue;
@@ -50,6 +53,7 @@ public sealed partial class RunnerService : BackgroundService
     {
         FleetMetrics.RunnerInfo.WithLabels(_options.RunnerId, ModeName, Version).Set(1);
         LogRunnerStarted(_logger, _options.RunnerId, ModeName, _options.MaxConcurrentActivations);
+        ReportExecutors();
         using var heartbeatStop = new CancellationTokenSource();
         var heartbeat = HeartbeatLoopAsync(heartbeatStop.Token);
 
@@ -299,6 +303,28 @@ public sealed partial class RunnerService : BackgroundService
 
     [LoggerMessage(EventName = "runner_started", Level = LogLevel.Information, Message = "Runner {RunnerId} started in {Mode} mode with {Slots} slot(s)")]
     private static partial void LogRunnerStarted(ILogger logger, string runnerId, string mode, int slots);
+
+    /// <summary>Which CLI executors can run here (reported, not fatal: agents of a missing type fail with the same line).</summary>
+    private void ReportExecutors()
+    {
+        foreach (var executor in _executors?.CliExecutors ?? [])
+        {
+            if (executor.Locate() is { } path)
+            {
+                LogExecutorAvailable(_logger, executor.Tool.TypeName, path);
+            }
+            else
+            {
+                LogExecutorNotAvailable(_logger, executor.Tool.TypeName, executor.Tool.Program);
+            }
+        }
+    }
+
+    [LoggerMessage(EventName = "executor_available", Level = LogLevel.Information, Message = "Executor '{Executor}' available: {Path}")]
+    private static partial void LogExecutorAvailable(ILogger logger, string executor, string path);
+
+    [LoggerMessage(EventName = "executor_not_available", Level = LogLevel.Warning, Message = "Executor '{Executor}' not available: '{Program}' not found on PATH; agents of that type fail until it is installed")]
+    private static partial void LogExecutorNotAvailable(ILogger logger, string executor, string program);
 
     [LoggerMessage(EventName = "runner_stopped", Level = LogLevel.Information, Message = "Runner {RunnerId} stopped")]
     private static partial void LogRunnerStopped(ILogger logger, string runnerId);

@@ -1,4 +1,5 @@
 using Botburrow.Agents.Configuration;
+using Botburrow.Agents.Runner.Execution.Cli;
 using Botburrow.Agents.Runner;
 using Botburrow.Agents.Runner.Activation;
 using Botburrow.Agents.Runner.Consumption;
@@ -34,8 +35,13 @@ public static class RunnerServiceCollectionExtensions
         services.TryAddSingleton<ITranscriptStore>(sp => new EmbeddedTranscriptStore(null, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<ExecutorSelector>();
         services.TryAddSingleton(_ => new Botburrow.Agents.Definitions.Permissions.PermissionsPolicySource(settings.AgentPermissionsPath));
-        services.TryAddSingleton(sp => new Botburrow.Agents.Mcp.McpServerManager(Botburrow.Agents.Mcp.McpOptions.FromSettings(settings), sp.GetRequiredService<ILoggerFactory>()));
-        services.TryAddSingleton<Botburrow.Agents.Mcp.ActivationToolProvider>();
+        services.TryAddSingleton(sp => new Botburrow.Agents.Mcp.McpServerManager(McpOptionsFor(settings, sp), sp.GetRequiredService<ILoggerFactory>()));
+        services.TryAddSingleton(sp => new Botburrow.Agents.Mcp.ActivationToolProvider(
+            sp.GetRequiredService<Botburrow.Agents.Hub.IHubClient>(),
+            sp.GetRequiredService<Botburrow.Agents.Mcp.McpServerManager>(),
+            sp.GetRequiredService<Botburrow.Agents.Definitions.Permissions.PermissionsPolicySource>(),
+            settings.WorkspaceRoot));
+        services.TryAddSingleton<CliExecutors>();
         services.TryAddSingleton<ActivationPipeline>();
         if (withService)
         {
@@ -44,5 +50,25 @@ public static class RunnerServiceCollectionExtensions
         }
 
         return services;
+    }
+
+    /// <summary>
+    /// The MCP options of the settings, with the Hub the runner itself talks to (which <c>up</c> may have embedded
+    /// on a port of its own) as the one <c>botburrow mcp hub</c> reaches.
+    /// </summary>
+    private static Botburrow.Agents.Mcp.McpOptions McpOptionsFor(BotburrowSettings settings, IServiceProvider services)
+    {
+        var options = Botburrow.Agents.Mcp.McpOptions.FromSettings(settings);
+        if (services.GetService<Microsoft.Extensions.Options.IOptions<Botburrow.Agents.Hub.HubClientOptions>>()?.Value is { BaseUrl: { } hubUrl } hub)
+        {
+            var environment = new Dictionary<string, string?>(options.Environment, StringComparer.Ordinal)
+            {
+                [SettingNames.HubUrl] = hubUrl.ToString(),
+                [SettingNames.HubApiKey] = hub.ApiKey ?? settings.HubApiKey,
+            };
+            options.Environment = environment;
+        }
+
+        return options;
     }
 }

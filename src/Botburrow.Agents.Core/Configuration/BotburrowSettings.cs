@@ -50,6 +50,7 @@ public sealed class BotburrowSettings
         BreakerMaxBackoff = ParseDuration(SettingNames.BreakerMaxBackoff)!.Value;
         ScriptedBrain = Text(SettingNames.ScriptedBrain);
         ModelPricesPath = Text(SettingNames.ModelPricesPath);
+        WorkspaceRoot = Text(SettingNames.WorkspaceRoot) ?? Work.ActivationWorkspace.DefaultRoot;
 
         if (HeartbeatInterval >= LeaseDuration)
         {
@@ -125,6 +126,9 @@ public sealed class BotburrowSettings
     public string? ScriptedBrain { get; }
 
     public string? ModelPricesPath { get; }
+
+    /// <summary>Where per-activation workspaces are made (<c>WORKSPACE_ROOT</c>).</summary>
+    public string WorkspaceRoot { get; }
 
     /// <summary>Every setting with its effective text and source, in catalog order.</summary>
     public IEnumerable<SettingValue> Values => SettingsCatalog.All.Select(d => _values[d.Name]);

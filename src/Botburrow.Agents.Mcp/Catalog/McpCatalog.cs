@@ -17,6 +17,10 @@ public static class McpCatalog
     public const string AgentVariable = "BOTBURROW_AGENT";
     public const string GrantsVariable = "BOTBURROW_GRANTS";
     public const string ActivationVariable = "BOTBURROW_ACTIVATION_ID";
+    public const string PostsLogVariable = "BOTBURROW_POSTS_LOG";
+
+    /// <summary>Where, inside an activation's workspace, <c>botburrow mcp hub</c> records the posts it made.</summary>
+    public static string PostsLogPath(string workspaceDirectory) => Path.Combine(workspaceDirectory, ".botburrow", "hub-posts.jsonl");
 
     private static readonly string[] HubGrants = ["hub:read", "hub:write"];
 
@@ -74,6 +78,7 @@ public static class McpCatalog
             [AgentVariable] = context.AgentName,
             [GrantsVariable] = string.Join(',', HubGrants.Where(context.Grants.Holds)),
             [ActivationVariable] = context.ActivationId,
+            [PostsLogVariable] = PostsLogPath(context.WorkspaceDirectory),
         },
     };
 

@@ -29,19 +29,23 @@ public sealed class HubTools
     private readonly IHubClient _hub;
     private readonly string _agent;
     private readonly string _activationId;
+    private readonly string? _postsLog;
 
-    private HubTools(IHubClient hub, string agent, string activationId)
+    private HubTools(IHubClient hub, string agent, string activationId, string? postsLog)
     {
         _hub = hub;
         _agent = agent;
         _activationId = activationId;
+        _postsLog = postsLog;
     }
 
     /// <summary>
     /// The tools <paramref name="agent"/> may use under <paramref name="grants"/>. Posts carry an idempotency key
-    /// derived from <paramref name="activationId"/> and the content, so a redelivered activation posts once.
+    /// derived from <paramref name="activationId"/> and the content, so a redelivered activation posts once. Each
+    /// post made is appended as one JSON line to <paramref name="postsLog"/> when given: the runner reads it to know
+    /// that a CLI tool already published, so it does not post the tool's final answer as well.
     /// </summary>
-    public static IReadOnlyList<AIFunction> CreateFunctions(IHubClient hub, string agent, EffectiveGrants grants, string? activationId)
+    public static IReadOnlyList<AIFunction> CreateFunctions(IHubClient hub, string agent, EffectiveGrants grants, string? activationId, string? postsLog = null)
     {
         ArgumentNullException.ThrowIfNull(hub);
         ArgumentException.ThrowIfNullOrEmpty(agent);
@@ -51,7 +55,7 @@ public sealed class HubTools
             return [];
         }
 
-        var tools = new HubTools(hub, agent, string.IsNullOrEmpty(activationId) ? "session-" + Guid.NewGuid().ToString("N") : activationId);
+        var tools = new HubTools(hub, agent, string.IsNullOrEmpty(activationId) ? "session-" + Guid.NewGuid().ToString("N") : activationId, postsLog);
         var functions = new List<AIFunction>
         {
             AIFunctionFactory.Create(tools.SearchAsync, new AIFunctionFactoryOptions { Name = Search, Description = "Search Hub posts by text; optionally within one community (e.g. m/general)." }),
@@ -173,6 +177,7 @@ public sealed class HubTools
                 created = await _hub.CreatePostAsync(new CreatePostRequest { AgentId = _agent, Content = content, Title = title, Community = community ?? "m/general" }, key, cancellationToken);
             }
 
+            RecordPost(created.Id, reply_to);
             return new JsonObject
             {
                 ["success"] = true,
@@ -180,6 +185,24 @@ public sealed class HubTools
                 ["message"] = string.IsNullOrEmpty(reply_to) ? $"Created post {created.Id}" : $"Replied to {reply_to} with comment {created.Id}",
             };
         });
+    }
+
+    private void RecordPost(string id, string? replyTo)
+    {
+        if (string.IsNullOrEmpty(_postsLog))
+        {
+            return;
+        }
+
+        try
+        {
+            var line = JsonSerializer.Serialize(new JsonObject { ["id"] = id, ["reply_to"] = replyTo }, HubToolsJsonContext.Default.JsonObject);
+            File.AppendAllText(_postsLog, line + "\n");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The post stands; at worst the runner posts the final answer too (under its own idempotency key).
+        }
     }
 
     private static async Task<JsonElement> GuardAsync(Func<Task<JsonObject>> action)

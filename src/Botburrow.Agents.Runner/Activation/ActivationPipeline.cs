@@ -7,6 +7,7 @@ using Botburrow.Agents.Hub;
 using Botburrow.Agents.Mcp;
 using Botburrow.Agents.Runner.Consumption;
 using Botburrow.Agents.Runner.Execution;
+using Botburrow.Agents.Runner.Execution.Cli;
 using Botburrow.Agents.Work;
 using Microsoft.Extensions.Logging;
 
@@ -84,8 +85,11 @@ public sealed partial class ActivationPipeline
         ActivationTools? tools = null;
         try
         {
-            tools = await OpenToolsAsync(agent, work.ActivationId, cancellationToken);
+            tools = await OpenToolsAsync(agent, work.ActivationId, forCliTool: executor is CliExecutor, cancellationToken);
             state.Tools = tools.Tools;
+            state.McpServers = tools.Servers;
+            state.Workspace = tools.WorkspaceDirectory;
+            state.Grants = tools.Grants;
             if (work.Item.TaskType == TaskType.Inbox)
             {
                 await ProcessInboxAsync(state, cancellationToken);
@@ -470,7 +474,7 @@ public sealed partial class ActivationPipeline
 
     private static async Task<AgentAnswer> AskAsync(RunState state, AgentPrompt prompt, string subject, CancellationToken cancellationToken)
     {
-        if (state.Executor.CheckAvailability(prompt) is { } unavailable)
+        if (state.Executor.CheckAvailability(prompt.Agent) is { } unavailable)
         {
             throw new ActivationFailedException($"Executor '{ExecutorSelector.TypeName(prompt.Agent.Type)}' not available: {unavailable}");
         }
@@ -481,7 +485,17 @@ public sealed partial class ActivationPipeline
         try
         {
             state.Meter.EnsureBudgetFor(subject);
-            answer = await state.Executor.AnswerAsync(prompt with { Meter = state.Meter, Conversation = conversation, Tools = prompt.Tools.Count == 0 ? state.Tools : prompt.Tools }, cancellationToken);
+            answer = await state.Executor.AnswerAsync(
+                prompt with
+                {
+                    Meter = state.Meter,
+                    Conversation = conversation,
+                    Tools = prompt.Tools.Count == 0 ? state.Tools : prompt.Tools,
+                    Workspace = state.Workspace,
+                    Grants = state.Grants,
+                    McpServers = state.McpServers,
+                },
+                cancellationToken);
         }
         catch (Exception ex)
         {
@@ -491,19 +505,24 @@ public sealed partial class ActivationPipeline
 
         if (!answer.Metered)
         {
-            state.Meter.Record(answer.Model, answer.InputTokens, answer.OutputTokens);
+            state.Meter.Record(answer.Model, answer.InputTokens, answer.OutputTokens, answer.CostUsd);
         }
 
         conversation.Result = answer.IsSkip ? "skipped" : "answered";
         return answer;
     }
 
-    /// <summary>The agent's tools for this activation (Hub tools by grant, MCP servers); a server that cannot start fails the activation.</summary>
-    private async Task<ActivationTools> OpenToolsAsync(AgentDefinition agent, string activationId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The agent's tools for this activation (Hub tools by grant, MCP servers) or, for a CLI tool, its workspace and
+    /// the servers the tool starts; a server that cannot start (or lacks its credential) fails the activation.
+    /// </summary>
+    private async Task<ActivationTools> OpenToolsAsync(AgentDefinition agent, string activationId, bool forCliTool, CancellationToken cancellationToken)
     {
         try
         {
-            return _tools is null ? ActivationTools.None : await _tools.OpenAsync(agent, activationId, cancellationToken);
+            return _tools is null ? (forCliTool ? ActivationTools.WorkspaceOnly(new ActivationWorkspace(ActivationWorkspace.DefaultRoot, agent.Name, activationId)) : ActivationTools.None)
+                : forCliTool ? _tools.OpenForCliTool(agent, activationId)
+                : await _tools.OpenAsync(agent, activationId, cancellationToken);
         }
         catch (Exception ex) when (ex is McpServerException or PermissionsPolicyException)
         {
@@ -618,5 +637,14 @@ public sealed partial class ActivationPipeline
 
         /// <summary>The agent's tools for this activation (Hub tools by grant, MCP servers).</summary>
         public IReadOnlyList<Microsoft.Extensions.AI.AITool> Tools { get; set; } = [];
+
+        /// <summary>The MCP servers a CLI tool starts for the agent.</summary>
+        public IReadOnlyList<McpServerLaunch> McpServers { get; set; } = [];
+
+        /// <summary>The activation's workspace, when one was made.</summary>
+        public string? Workspace { get; set; }
+
+        /// <summary>The agent's effective grants, when evaluated.</summary>
+        public Grants.EffectiveGrants? Grants { get; set; }
     }
 }

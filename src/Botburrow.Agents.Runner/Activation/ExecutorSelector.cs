@@ -1,21 +1,35 @@
 using Botburrow.Agents.Definitions.Model;
 using Botburrow.Agents.Runner.Execution;
+using Botburrow.Agents.Runner.Execution.Cli;
 
 namespace Botburrow.Agents.Runner.Activation;
 
-/// <summary>Chooses the executor for an agent's <c>type</c>.</summary>
+/// <summary>
+/// Chooses the executor for an agent's <c>type</c>: the native loop for <c>native</c> and <c>custom</c>, the CLI
+/// executor of the same name for <c>claude-code</c>, <c>goose</c>, <c>aider</c> and <c>opencode</c>. With
+/// <c>SCRIPTED_BRAIN</c> set every agent runs the native loop on the scripted test double.
+/// </summary>
 public sealed class ExecutorSelector
 {
     private readonly NativeExecutor _native;
     private readonly BrainFactory _brains;
+    private readonly CliExecutors? _cli;
 
-    public ExecutorSelector(NativeExecutor native, BrainFactory brains)
+    public ExecutorSelector(NativeExecutor native, BrainFactory brains, CliExecutors? cli = null)
     {
         _native = native;
         _brains = brains;
+        _cli = cli;
     }
 
-    /// <summary>The executor, or the reason none can run the agent (the guide's "Executor 'x' not available: …").</summary>
+    /// <summary>The CLI executors (for the start-up availability report), or none.</summary>
+    public IReadOnlyCollection<CliExecutor> CliExecutors => _cli?.All ?? [];
+
+    /// <summary>
+    /// The executor, or the reason none can run the agent (the guide's "Executor 'x' not available: …", e.g.
+    /// <c>Executor 'claude-code' not available: 'claude' not found on PATH</c>). Looked up on every activation, so a
+    /// tool installed while the runner runs is used from the next one on.
+    /// </summary>
     public (IAgentExecutor? Executor, string? Unavailable) For(AgentDefinition agent)
     {
         ArgumentNullException.ThrowIfNull(agent);
@@ -25,13 +39,14 @@ public sealed class ExecutorSelector
         }
 
         var type = TypeName(agent.Type);
-        return (null, $"Executor '{type}' not available: this build has no {type} executor");
+        if (_cli?.For(agent.Type) is { } executor)
+        {
+            return executor.CheckInstalled(agent) is { } why ? (null, $"Executor '{type}' not available: {why}") : (executor, null);
+        }
+
+        return (null, $"Executor '{type}' not available: this runner has no {type} executor");
     }
 
-    public static string TypeName(AgentType type) => type switch
-    {
-        AgentType.ClaudeCode => "claude-code",
-        AgentType.OpenCode => "opencode",
-        _ => type.ToString().ToLowerInvariant(),
-    };
+    /// <summary>The type's name as definitions spell it (<c>claude-code</c>).</summary>
+    public static string TypeName(AgentType type) => type.ToYaml();
 }

@@ -50,10 +50,10 @@ public sealed class ActivationMeter
         }
     }
 
-    /// <summary>Counts one model call.</summary>
-    public void Record(string? model, long inputTokens, long outputTokens)
+    /// <summary>Counts one model call (or one CLI run); a cost the tool reported itself wins over the price table.</summary>
+    public void Record(string? model, long inputTokens, long outputTokens, decimal? reportedCostUsd = null)
     {
-        var cost = _prices.Cost(model, inputTokens, outputTokens);
+        var cost = reportedCostUsd ?? _prices.Cost(model, inputTokens, outputTokens);
         lock (_lock)
         {
             ModelCalls++;

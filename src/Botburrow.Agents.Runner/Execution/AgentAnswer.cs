@@ -16,6 +16,9 @@ public sealed record AgentAnswer
 
     public int Iterations { get; init; }
 
+    /// <summary>What the answer cost as the tool itself reported it (CLI tools that report cost), or <see langword="null"/> to price the tokens from the price table.</summary>
+    public decimal? CostUsd { get; init; }
+
     /// <summary>
     /// True when the executor already counted this answer's usage into <see cref="AgentPrompt.Meter"/> call by
     /// call; otherwise the pipeline counts <see cref="InputTokens"/> and <see cref="OutputTokens"/> itself.

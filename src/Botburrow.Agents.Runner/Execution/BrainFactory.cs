@@ -49,14 +49,7 @@ public sealed class BrainFactory
             return null;
         }
 
-        return agent.Brain.Provider switch
-        {
-            LlmProvider.Anthropic when string.IsNullOrEmpty(Env(SettingNames.AnthropicApiKey))
-                => $"{SettingNames.AnthropicApiKey} is not set (agent '{agent.Name}' uses provider anthropic)",
-            LlmProvider.OpenAI when string.IsNullOrEmpty(Env(agent.Brain.ApiKeyEnv ?? SettingNames.OpenAIApiKey))
-                => $"{agent.Brain.ApiKeyEnv ?? SettingNames.OpenAIApiKey} is not set (agent '{agent.Name}' uses provider openai)",
-            _ => null,
-        };
+        return ProviderAccess.For(agent, _settings.Environment).Problem;
     }
 
     public IChatClient Create(AgentDefinition agent)
@@ -74,33 +67,28 @@ public sealed class BrainFactory
         }
 
         var brain = agent.Brain;
+        var access = ProviderAccess.For(agent, _settings.Environment);
         switch (brain.Provider)
         {
             case LlmProvider.Anthropic:
-                var anthropicBase = brain.ApiBase?.ToString() ?? Env(SettingNames.AnthropicBaseUrl);
-                var anthropic = string.IsNullOrEmpty(anthropicBase)
-                    ? new AnthropicClient { ApiKey = Env(SettingNames.AnthropicApiKey)!, MaxRetries = MaxRetries } // key checked by CheckAvailability
-                    : new AnthropicClient { ApiKey = Env(SettingNames.AnthropicApiKey)!, MaxRetries = MaxRetries, BaseUrl = WithoutVersion(anthropicBase) };
+                var anthropic = access.BaseUrl is null
+                    ? new AnthropicClient { ApiKey = access.Key!, MaxRetries = MaxRetries } // key checked by CheckAvailability
+                    : new AnthropicClient { ApiKey = access.Key!, MaxRetries = MaxRetries, BaseUrl = WithoutVersion(access.BaseUrl) };
 
                 return new ProviderErrorChatClient(anthropic.AsIChatClient(brain.Model, brain.MaxTokens), "anthropic", SettingNames.AnthropicApiKey, brain.Model);
             case LlmProvider.OpenAI:
             case LlmProvider.Local:
-                var keyVariable = brain.ApiKeyEnv ?? (brain.Provider == LlmProvider.OpenAI ? SettingNames.OpenAIApiKey : null);
-                var key = keyVariable is null ? null : Env(keyVariable);
-                var endpoint = brain.ApiBase?.ToString()
-                    ?? Env(SettingNames.OpenAIBaseUrl)
-                    ?? (brain.Provider == LlmProvider.Local ? "http://localhost:11434/v1" : null);
                 var options = new OpenAIClientOptions { RetryPolicy = new ClientRetryPolicy(MaxRetries) };
-                if (endpoint is not null)
+                if (access.BaseUrl is not null)
                 {
-                    options.Endpoint = new Uri(endpoint);
+                    options.Endpoint = new Uri(access.BaseUrl);
                 }
 
-                var provider = brain.Provider == LlmProvider.OpenAI ? "openai" : "local model at " + (endpoint ?? "(default)");
-                var client = new OpenAIClient(new ApiKeyCredential(string.IsNullOrEmpty(key) ? "no-key" : key), options)
+                var provider = brain.Provider == LlmProvider.OpenAI ? "openai" : "local model at " + access.BaseUrl;
+                var client = new OpenAIClient(new ApiKeyCredential(string.IsNullOrEmpty(access.Key) ? "no-key" : access.Key), options)
                     .GetChatClient(brain.Model)
                     .AsIChatClient();
-                return new ProviderErrorChatClient(client, provider, keyVariable ?? "the local model's key", brain.Model);
+                return new ProviderErrorChatClient(client, provider, access.KeyVariable ?? "the local model's key", brain.Model);
             default:
                 throw new ActivationFailedException($"provider '{brain.Provider}' is not supported");
         }
@@ -112,8 +100,6 @@ public sealed class BrainFactory
         var trimmed = baseUrl.TrimEnd('/');
         return trimmed.EndsWith("/v1", StringComparison.Ordinal) ? trimmed[..^3] : trimmed;
     }
-
-    private string? Env(string name) => _settings.Environment.TryGetValue(name, out var value) && !string.IsNullOrEmpty(value) ? value : null;
 
     private ScriptedScript LoadAgentScript(string agentName)
     {

@@ -4,7 +4,7 @@ namespace Botburrow.Agents.Runner.Execution;
 public interface IAgentExecutor
 {
     /// <summary>Why this executor cannot run the agent now, or <see langword="null"/> when it can.</summary>
-    string? CheckAvailability(AgentPrompt prompt);
+    string? CheckAvailability(Definitions.Model.AgentDefinition agent);
 
     Task<AgentAnswer> AnswerAsync(AgentPrompt prompt, CancellationToken cancellationToken = default);
 }

@@ -28,11 +28,7 @@ public sealed class NativeExecutor : IAgentExecutor
         _options = options;
     }
 
-    public string? CheckAvailability(AgentPrompt prompt)
-    {
-        ArgumentNullException.ThrowIfNull(prompt);
-        return _brains.CheckAvailability(prompt.Agent);
-    }
+    public string? CheckAvailability(Definitions.Model.AgentDefinition agent) => _brains.CheckAvailability(agent);
 
     /// <summary>The Hub's post tool (in-process, or namespaced <c>hub__hub_post</c> through MCP).</summary>
     private const string HubPostTool = "hub_post";

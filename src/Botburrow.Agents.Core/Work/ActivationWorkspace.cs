@@ -1,0 +1,113 @@
+namespace Botburrow.Agents.Work;
+
+/// <summary>
+/// The folder of one activation (<c>&lt;root&gt;/&lt;agent&gt;-&lt;activation&gt;</c>): created, readable by its owner only,
+/// on first use, and removed with everything in it when the activation ends. CLI executors run in it (it is their
+/// working directory and home); stdio MCP servers start in it; the filesystem server is confined to it.
+/// </summary>
+public sealed class ActivationWorkspace : IDisposable
+{
+    private readonly Lock _lock = new();
+    private bool _created;
+    private bool _disposed;
+
+    public ActivationWorkspace(string root, string agentName, string activationId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(root);
+        ArgumentException.ThrowIfNullOrEmpty(agentName);
+        ArgumentException.ThrowIfNullOrEmpty(activationId);
+        Root = Path.GetFullPath(root);
+        DirectoryPath = System.IO.Path.Combine(Root, $"{Sanitize(agentName)}-{Sanitize(activationId)}");
+    }
+
+    /// <summary>Where workspaces are made when <c>WORKSPACE_ROOT</c> is unset: <c>&lt;temp&gt;/botburrow-workspaces</c>.</summary>
+    public static string DefaultRoot => System.IO.Path.Combine(System.IO.Path.GetTempPath(), "botburrow-workspaces");
+
+    public string Root { get; }
+
+    /// <summary>The folder's path (it exists only after <see cref="Create"/>).</summary>
+    public string DirectoryPath { get; }
+
+    /// <summary>Creates the folder when it does not exist yet and returns its path.</summary>
+    public string Create()
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (!_created)
+            {
+                Directory.CreateDirectory(Root);
+                if (OperatingSystem.IsWindows())
+                {
+                    Directory.CreateDirectory(DirectoryPath);
+                }
+                else
+                {
+                    Directory.CreateDirectory(DirectoryPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                }
+
+                _created = true;
+            }
+
+            return DirectoryPath;
+        }
+    }
+
+    /// <summary>A folder inside the workspace (created).</summary>
+    public string CreateSubdirectory(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        var path = System.IO.Path.Combine(Create(), name);
+        Directory.CreateDirectory(path);
+        return path;
+    }
+
+    /// <summary>Removes the folder and everything in it; a file something still holds is left to the OS's temp cleanup.</summary>
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            if (!_created)
+            {
+                return;
+            }
+        }
+
+        try
+        {
+            MakeRemovable(DirectoryPath);
+            Directory.Delete(DirectoryPath, recursive: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+
+    /// <summary>A tool may leave read-only folders behind (Go's module cache does); give them back their write bit first.</summary>
+    private static void MakeRemovable(string directory)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        foreach (var sub in Directory.EnumerateDirectories(directory, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.ReparsePoint }))
+        {
+            try
+            {
+                File.SetUnixFileMode(sub, File.GetUnixFileMode(sub) | UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+    }
+
+    private static string Sanitize(string id) => new([.. id.Select(c => char.IsAsciiLetterOrDigit(c) || c == '-' ? c : '_')]);
+}

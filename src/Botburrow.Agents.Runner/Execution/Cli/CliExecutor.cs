@@ -1,0 +1,182 @@
+using Botburrow.Agents.Configuration;
+using Botburrow.Agents.Definitions.Model;
+using Botburrow.Agents.Mcp.Catalog;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+
+namespace Botburrow.Agents.Runner.Execution.Cli;
+
+/// <summary>
+/// Runs an agent through a coding CLI (<see cref="CliTool"/>) as a child process: in the activation's workspace,
+/// with its own home there, an environment of only PATH, HOME, LANG, TMPDIR, the agent's provider key and the
+/// tool's own switches (MCP servers get their scoped credentials through the tool's configuration file, never the
+/// tool's environment), killed with everything it started when the activation times out or is cancelled. The
+/// answer is read from the tool's structured output and posted by the runner, unless the tool already posted it
+/// through <c>hub_post</c>.
+/// </summary>
+public sealed partial class CliExecutor : IAgentExecutor
+{
+    private const string DefaultPath = "/usr/local/bin:/usr/bin:/bin";
+
+    private readonly BotburrowSettings _settings;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly int _defaultMaxTurns;
+
+    public CliExecutor(CliTool tool, BotburrowSettings settings, TimeProvider timeProvider, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(tool);
+        ArgumentNullException.ThrowIfNull(settings);
+        Tool = tool;
+        _settings = settings;
+        _time = timeProvider;
+        _logger = logger;
+        _defaultMaxTurns = settings.MaxIterations;
+    }
+
+    public CliTool Tool { get; }
+
+    /// <summary>The <c>PATH</c> the tool is looked up on and started with (the runner's).</summary>
+    public string SearchPath => _settings.Environment.TryGetValue("PATH", out var path) && !string.IsNullOrEmpty(path) ? path : DefaultPath;
+
+    /// <summary>Where the tool's program is, or <see langword="null"/> when it is not installed.</summary>
+    public string? Locate() => ExecutableLocator.Find(Tool.Program, SearchPath);
+
+    /// <summary>Why the tool cannot run <paramref name="agent"/> at all (not installed, or not for its provider), or <see langword="null"/>.</summary>
+    public string? CheckInstalled(AgentDefinition agent)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        return Locate() is null
+            ? $"'{Tool.Program}' not found on PATH"
+            : Tool.CheckProvider(ProviderAccess.For(agent, _settings.Environment));
+    }
+
+    public string? CheckAvailability(AgentDefinition agent)
+        => CheckInstalled(agent) ?? ProviderAccess.For(agent, _settings.Environment).Problem;
+
+    public async Task<AgentAnswer> AnswerAsync(AgentPrompt prompt, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        var agent = prompt.Agent;
+        var workspace = prompt.Workspace ?? throw new InvalidOperationException($"Executor '{Tool.TypeName}' needs the activation's workspace");
+        var program = Locate() ?? throw new ActivationFailedException($"Executor '{Tool.TypeName}' not available: '{Tool.Program}' not found on PATH");
+        var request = new CliRequest
+        {
+            Prompt = prompt,
+            Workspace = workspace,
+            Home = CreatePrivateDirectory(workspace, ".home"),
+            ConfigDirectory = CreatePrivateDirectory(workspace, ".botburrow"),
+            Provider = ProviderAccess.For(agent, _settings.Environment),
+            Servers = Tool.SpeaksMcp ? prompt.McpServers : [],
+            MaxTurns = agent.Behavior.MaxIterations ?? _defaultMaxTurns,
+            Permissions = CliPermissions.For(agent, prompt.Grants),
+            BudgetLeftUsd = prompt.Meter.BudgetUsd is { } budget ? Math.Max(0m, budget - (prompt.Meter.CostUsd ?? 0m)) : null,
+        };
+        var invocation = Tool.Prepare(request);
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["PATH"] = SearchPath,
+            ["HOME"] = request.Home,
+            ["LANG"] = _settings.Environment.TryGetValue("LANG", out var lang) && !string.IsNullOrEmpty(lang) ? lang : "C.UTF-8",
+            ["TMPDIR"] = CreatePrivateDirectory(workspace, ".tmp"),
+        };
+        foreach (var (key, value) in invocation.Environment)
+        {
+            environment[key] = value;
+        }
+
+        var postsLog = McpCatalog.PostsLogPath(workspace);
+        var postsBefore = CountLines(postsLog);
+        prompt.Conversation.RecordRequest([new ChatMessage(ChatRole.System, prompt.SystemPrompt), new ChatMessage(ChatRole.User, prompt.UserPrompt)]);
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            var shown = string.Join(' ', invocation.Arguments.Select(Shorten));
+            LogExecutorRunning(_logger, Tool.TypeName, agent.Name, prompt.ActivationId, program, shown);
+        }
+
+        var started = _time.GetTimestamp();
+        ChildProcessResult result;
+        try
+        {
+            result = await ChildProcess.RunAsync(program, invocation.Arguments, environment, workspace, invocation.StandardInput, null, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            LogExecutorKilled(_logger, Tool.TypeName, agent.Name, prompt.ActivationId, _time.GetElapsedTime(started).TotalSeconds);
+            throw;
+        }
+
+        var elapsed = _time.GetElapsedTime(started);
+        CliReply reply;
+        try
+        {
+            reply = Tool.Read(result, request);
+        }
+        catch (CliToolFailedException ex)
+        {
+            LogExecutorError(_logger, Tool.TypeName, agent.Name, prompt.ActivationId, result.ExitCode, ex.Message);
+            throw new ActivationFailedException($"Executor '{Tool.TypeName}' failed: {ex.Message}", ex);
+        }
+
+        var model = reply.Model ?? agent.Brain.Model;
+        prompt.Conversation.RecordResponse(reply.Turns, new ChatResponse(new ChatMessage(ChatRole.Assistant, reply.Text)) { ModelId = model }, reply.InputTokens, reply.OutputTokens);
+        LogExecutorCompleted(_logger, Tool.TypeName, agent.Name, prompt.ActivationId, elapsed.TotalSeconds, reply.InputTokens, reply.OutputTokens, reply.Turns);
+        return new AgentAnswer
+        {
+            Text = reply.Text,
+            Model = model,
+            InputTokens = reply.InputTokens,
+            OutputTokens = reply.OutputTokens,
+            CostUsd = reply.CostUsd,
+            Iterations = reply.Turns,
+            PublishedThroughTool = CountLines(postsLog) > postsBefore,
+        };
+    }
+
+    private static string CreatePrivateDirectory(string parent, string name)
+    {
+        var path = Path.Combine(parent, name);
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(path);
+        }
+        else
+        {
+            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        return path;
+    }
+
+    private static int CountLines(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? File.ReadLines(path).Count(l => l.Length > 0) : 0;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>Long arguments (prompts, inline configuration) are cut in log lines.</summary>
+    private static string Shorten(string argument)
+    {
+        var text = argument.ReplaceLineEndings(" ");
+        text = text.Length <= 80 ? text : text[..80] + "…";
+        return text.Contains(' ', StringComparison.Ordinal) ? "\"" + text + "\"" : text;
+    }
+
+    [LoggerMessage(EventName = "executor_running", Level = LogLevel.Debug, Message = "Executor {Executor} runs agent {AgentId} (activation {ActivationId}): {Program} {Arguments}")]
+    private static partial void LogExecutorRunning(ILogger logger, string executor, string agentId, string activationId, string program, string arguments);
+
+    [LoggerMessage(EventName = "executor_completed", Level = LogLevel.Information, Message = "Executor {Executor} answered for agent {AgentId} (activation {ActivationId}) in {Seconds:0.##} s: {InputTokens} input and {OutputTokens} output tokens, {Turns} turn(s)")]
+    private static partial void LogExecutorCompleted(ILogger logger, string executor, string agentId, string activationId, double seconds, long inputTokens, long outputTokens, int turns);
+
+    [LoggerMessage(EventName = "executor_error", Level = LogLevel.Error, Message = "Executor {Executor} failed for agent {AgentId} (activation {ActivationId}, exit code {ExitCode}): {Reason}")]
+    private static partial void LogExecutorError(ILogger logger, string executor, string agentId, string activationId, int exitCode, string reason);
+
+    [LoggerMessage(EventName = "executor_timeout", Level = LogLevel.Warning, Message = "Executor {Executor} for agent {AgentId} (activation {ActivationId}) stopped after {Seconds:0.##} s (timeout or cancellation); its process group was killed")]
+    private static partial void LogExecutorKilled(ILogger logger, string executor, string agentId, string activationId, double seconds);
+}
