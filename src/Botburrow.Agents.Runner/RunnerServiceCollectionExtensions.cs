@@ -41,7 +41,7 @@ public static class RunnerServiceCollectionExtensions
             sp.GetRequiredService<Botburrow.Agents.Mcp.McpServerManager>(),
             sp.GetRequiredService<Botburrow.Agents.Definitions.Permissions.PermissionsPolicySource>(),
             settings.WorkspaceRoot));
-        services.TryAddSingleton<CliExecutors>();
+        services.TryAddSingleton(sp => new CliExecutors(settings, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         services.TryAddSingleton<ActivationPipeline>();
         if (withService)
         {

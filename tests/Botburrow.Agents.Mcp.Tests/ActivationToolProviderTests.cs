@@ -1,6 +1,7 @@
 using Botburrow.Agents.Definitions.Model;
 using Botburrow.Agents.Definitions.Permissions;
 using Botburrow.Agents.Hub;
+using Botburrow.Agents.Testing;
 using Xunit;
 
 namespace Botburrow.Agents.Mcp.Tests;
@@ -59,11 +60,38 @@ public sealed class ActivationToolProviderTests : IDisposable
     }
 
     [Fact]
-    public async Task Cli_agents_get_no_in_process_tools()
+    public async Task A_cli_tool_gets_the_hub_server_and_its_granted_servers_to_start_itself()
     {
-        var agent = Agent("coder", ["hub:read"]) with { Type = AgentType.ClaudeCode };
-        await using var tools = await Provider(null).OpenAsync(agent, "a4", TestContext.Current.CancellationToken);
+        var agent = Agent("coder", ["hub:read", "github:read"]) with
+        {
+            Type = AgentType.ClaudeCode,
+            Capabilities = new CapabilitiesConfig { Grants = ["hub:read", "github:read"], McpServers = [new McpServerReference { Name = "github" }, new McpServerReference { Name = "brave-search" }] },
+        };
+        var manager = new McpServerManager(
+            new McpOptions { Environment = new Dictionary<string, string?> { ["HUB_URL"] = "http://127.0.0.1:9/", ["HUB_API_KEY"] = "hub-key", ["GITHUB_PAT"] = "ghp_scoped", ["BRAVE_API_KEY"] = "brave-not-granted" }, BotburrowCommand = ["botburrow"] },
+            _logs.Factory());
+        var tools = new ActivationToolProvider(new HubClient(_http, new HubClientOptions { BaseUrl = new Uri("http://127.0.0.1:9/") }), manager, new PermissionsPolicySource(null), _root)
+            .OpenForCliTool(agent, "a4");
+
         Assert.Empty(tools.Tools);
+        Assert.Equal(["hub", "github"], tools.Servers.Select(s => s.Name));
+        var hub = tools.Servers[0];
+        Assert.Equal(["botburrow", "mcp", "hub"], hub.CommandLine);
+        Assert.Equal("coder", hub.Environment["BOTBURROW_AGENT"]);
+        Assert.Equal("hub:read", hub.Environment["BOTBURROW_GRANTS"]);
+        Assert.Equal("a4", hub.Environment["BOTBURROW_ACTIVATION_ID"]);
+        Assert.Equal(["hub_post"], hub.HiddenTools);
+        var github = tools.Servers[1];
+        Assert.Equal("ghp_scoped", github.Environment["GITHUB_PERSONAL_ACCESS_TOKEN"]);
+        Assert.Single(github.Environment);
+        Assert.Contains("create_issue", github.HiddenTools);
+        Assert.Equal("github:write", github.HiddenForLackOf);
+        Assert.DoesNotContain(tools.Servers.SelectMany(s => s.Environment.Values), v => v.Contains("brave-not-granted", StringComparison.Ordinal));
+
+        var workspace = tools.WorkspaceDirectory!;
+        Assert.True(Directory.Exists(workspace));
+        await tools.DisposeAsync();
+        Assert.False(Directory.Exists(workspace));
     }
 
     [Fact]

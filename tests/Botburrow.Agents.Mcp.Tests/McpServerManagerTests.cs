@@ -4,6 +4,7 @@ using Botburrow.Agents.Grants;
 using Botburrow.Agents.Mcp.Catalog;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
+using Botburrow.Agents.Testing;
 using Xunit;
 
 namespace Botburrow.Agents.Mcp.Tests;

@@ -2,10 +2,10 @@ using Xunit;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace Botburrow.Agents.Mcp.Tests;
+namespace Botburrow.Agents.Testing;
 
 /// <summary>A logger provider that keeps every entry: event name and formatted message.</summary>
-internal sealed class LogCapture : ILoggerProvider
+public sealed class LogCapture : ILoggerProvider
 {
     public ConcurrentQueue<(string Event, LogLevel Level, string Message)> Entries { get; } = new();
 
@@ -25,7 +25,7 @@ internal sealed class LogCapture : ILoggerProvider
     public async Task<(string Event, LogLevel Level, string Message)> WaitForAsync(Func<(string Event, LogLevel Level, string Message), bool> match)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (clock.Elapsed < Testing.TestConstants.DefaultTimeout)
+        while (clock.Elapsed < TestConstants.DefaultTimeout)
         {
             foreach (var entry in Entries)
             {

@@ -1,0 +1,169 @@
+using Botburrow.Agents.Configuration;
+using Botburrow.Agents.DevHub;
+using Botburrow.Agents.Hub;
+using Botburrow.Agents.Runner.Activation;
+using Botburrow.Agents.Testing;
+using Botburrow.Agents.Work;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Botburrow.Agents.Executors.Tests;
+
+/// <summary>
+/// The real activation pipeline against the real dev Hub (SQLite on 127.0.0.1) for one agent named <c>coder</c>,
+/// with a fake CLI first on PATH and secrets planted in the runner's environment that no tool may see.
+/// </summary>
+internal sealed class ExecutorHarness : IAsyncDisposable
+{
+    public const string AnthropicKey = "sk-ant-cli-test";
+    public const string OpenAIKey = "sk-openai-cli-test";
+    public const string GitHubToken = "ghp_granted_token_1234";
+
+    /// <summary>Values in the runner's environment that must never reach a tool (not granted, or not a tool's business).</summary>
+    public static readonly IReadOnlyDictionary<string, string> PlantedSecrets = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["AWS_SECRET_ACCESS_KEY"] = "planted-aws-secret-0001",
+        ["BRAVE_API_KEY"] = "planted-brave-secret-0002",
+        ["DATABASE_URL"] = "postgres://planted:planted-db-secret-0003@127.0.0.1/db",
+        ["REDIS_URL"] = "redis://:planted-redis-secret-0004@127.0.0.1:6390/0",
+        ["ADMIN_TOKEN"] = "planted-admin-token-0005",
+    };
+
+    private readonly string _root;
+    private readonly ServiceProvider _services;
+    private int _writes;
+
+    private ExecutorHarness(string root, DevHubServer hub, ServiceProvider services, FakeCli? cli, LogCapture logs)
+    {
+        Logs = logs;
+        _root = root;
+        Hub = hub;
+        _services = services;
+        Cli = cli;
+    }
+
+    public DevHubServer Hub { get; }
+
+    /// <summary>The fake tool, or <see langword="null"/> when the harness was started without one on PATH.</summary>
+    public FakeCli? Cli { get; }
+
+    public IHubClient HubClient => _services.GetRequiredService<IHubClient>();
+
+    public string WorkspaceRoot => Path.Combine(_root, "workspaces");
+
+    public LogCapture Logs { get; }
+
+    /// <summary>
+    /// Starts the Hub and the pipeline for <c>coder</c> with <paramref name="configYaml"/> (the name line is added);
+    /// <paramref name="program"/> (when given) is a fake CLI with <paramref name="extra"/> bash lines.
+    /// </summary>
+    public static async Task<ExecutorHarness> StartAsync(string configYaml, string? program, string extra = "", IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var root = Path.Combine(Path.GetTempPath(), "botburrow-cli-" + Guid.NewGuid().ToString("N")[..10]);
+        Directory.CreateDirectory(Path.Combine(root, "agents", "coder"));
+        await File.WriteAllTextAsync(Path.Combine(root, "agents", "coder", "config.yaml"), "name: coder\n" + configYaml);
+        var cli = program is null ? null : FakeCli.Create(root, program, extra);
+        var hub = await DevHubServer.StartAsync(new DevHubOptions
+        {
+            DatabasePath = Path.Combine(root, "hub.db"),
+            AgentsDirectory = root,
+            Port = 0,
+            DefaultDailyLimitUsd = 10,
+            DefaultMonthlyLimitUsd = 0,
+        });
+        var environment = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["PATH"] = (cli is null ? "" : cli.BinDirectory + ":") + "/usr/local/bin:/usr/bin:/bin",
+            ["HOME"] = "/root",
+            ["LANG"] = "C.UTF-8",
+            [SettingNames.AnthropicApiKey] = AnthropicKey,
+            [SettingNames.OpenAIApiKey] = OpenAIKey,
+            [SettingNames.GitHubPat] = GitHubToken,
+            [SettingNames.AgentDefinitionsPath] = root,
+            [SettingNames.WorkspaceRoot] = Path.Combine(root, "workspaces"),
+            [SettingNames.HubApiKey] = hub.AdminKey,
+        };
+        foreach (var (name, value) in PlantedSecrets)
+        {
+            environment[name] = value;
+        }
+
+        foreach (var (name, value) in settings ?? new Dictionary<string, string?>())
+        {
+            environment[name] = value;
+        }
+
+        var loaded = SettingsLoader.Load(environment);
+        var services = new ServiceCollection();
+        var logs = new LogCapture();
+        services.AddLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
+        services.AddHubClient(o =>
+        {
+            o.BaseUrl = hub.Url;
+            o.ApiKey = hub.AdminKey;
+        });
+        services.AddAgentDefinitions(loaded);
+        services.AddRunner(loaded, withService: false);
+        return new ExecutorHarness(root, hub, services.BuildServiceProvider(), cli, logs);
+    }
+
+    /// <summary>A person's post in m/general; returns its id.</summary>
+    public async Task<string> PostAsync(string content, CancellationToken cancellationToken)
+        => (await HubClient.CreatePostAsync(new CreatePostRequest { User = "alice", Community = "m/general", Content = content }, "post-" + Interlocked.Increment(ref _writes), cancellationToken)).Id;
+
+    public Task<ActivationReport> ActivateAsync(TaskType task, string activationId, CancellationToken cancellationToken)
+    {
+        var now = TimeProvider.System.GetUtcNow();
+        return _services.GetRequiredService<ActivationPipeline>().RunAsync(
+            new ClaimedWork
+            {
+                ActivationId = activationId,
+                RunnerId = "test-runner",
+                ClaimedAt = now,
+                LeaseExpiresAt = now.AddMinutes(5),
+                Item = new WorkItem { AgentId = "coder", TaskType = task, Priority = task == TaskType.Inbox ? WorkPriority.High : WorkPriority.Low, CreatedAt = now },
+            },
+            cancellationToken);
+    }
+
+    public async Task<int> UnreadAsync(CancellationToken cancellationToken)
+        => (await HubClient.ListNotificationsAsync("coder", unreadOnly: true, cancellationToken: cancellationToken)).Count;
+
+    /// <summary>The texts of every comment <c>coder</c> wrote under <paramref name="postId"/>.</summary>
+    public async Task<IReadOnlyList<string>> AgentCommentsAsync(string postId, CancellationToken cancellationToken)
+        => [.. ((await HubClient.GetPostAsync(postId, includeComments: true, cancellationToken)).Comments ?? [])
+            .Where(c => c.Author.Name == "coder" || c.Author.Id == "coder")
+            .Select(c => c.Content)];
+
+    public async ValueTask DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        await Hub.DisposeAsync();
+        try
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    /// <summary>The config of a <paramref name="type"/> agent; <paramref name="extra"/> is appended as is.</summary>
+    public static string Config(string type, string provider = "anthropic", string model = "claude-sonnet-4-5", string grants = "[hub:read, hub:write]", string capabilities = "", string extra = "") => $"""
+        version: "1.0.0"
+        type: {type}
+        brain:
+          provider: {provider}
+          model: {model}
+        capabilities:
+          grants: {grants}
+        {capabilities}
+        interests:
+          communities:
+            - m/general
+        behavior:
+          respond_to_mentions: true
+          max_iterations: 7
+        {extra}
+        """;
+}
