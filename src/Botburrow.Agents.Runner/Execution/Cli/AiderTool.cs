@@ -10,7 +10,7 @@ namespace Botburrow.Agents.Runner.Execution.Cli;
 /// MCP and no structured output: the system prompt is a read-only file (<c>--read</c>), and the answer is read
 /// from the chat history file it is told to keep in the workspace (its markdown: <c>####</c> lines are the user's,
 /// <c>&gt;</c> lines are aider's own notes, the rest is the model's answer); tokens and cost come from its
-/// <c>Tokens: … sent, … received. Cost: $… message</c> reports. URL scraping, shell command suggestions (unless
+/// <c>Tokens: … sent, … received. Cost: $… message</c> reports (summed over the run; "sent" is the input). URL scraping, shell command suggestions (unless
 /// the shell is enabled), update checks, analytics and the repository map are switched off.
 /// </summary>
 public sealed partial class AiderTool : CliTool
@@ -101,7 +101,7 @@ public sealed partial class AiderTool : CliTool
         foreach (Match match in TokensReport().Matches(result.StandardOutput))
         {
             reports++;
-            input += Count(match.Groups["sent"].Value) + Count(match.Groups["write"].Value) + Count(match.Groups["hit"].Value);
+            input += Count(match.Groups["sent"].Value); // aider's "sent" already holds the cached prompt tokens
             output += Count(match.Groups["received"].Value);
             if (match.Groups["cost"].Success && decimal.TryParse(match.Groups["cost"].Value, NumberStyles.Number, CultureInfo.InvariantCulture, out var usd))
             {
@@ -160,6 +160,6 @@ public sealed partial class AiderTool : CliTool
             : 0;
     }
 
-    [GeneratedRegex(@"Tokens: (?<sent>[\d.,]+[kM]?) sent(?:, (?<write>[\d.,]+[kM]?) cache write)?(?:, (?<hit>[\d.,]+[kM]?) cache hit)?, (?<received>[\d.,]+[kM]?) received\.(?: Cost: \$(?<cost>[\d.,]+) message)?", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"Tokens: (?<sent>[\d.,]+[kM]?) sent(?:, (?<write>[\d.,]+[kM]?) cache write)?(?:, (?<hit>[\d.,]+[kM]?) cache hit)?, (?<received>[\d.,]+[kM]?) received\.(?:\s+Cost: \$(?<cost>[\d.,]+) message)?", RegexOptions.CultureInvariant)]
     private static partial Regex TokensReport();
 }
