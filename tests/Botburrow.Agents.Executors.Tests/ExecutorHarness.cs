@@ -57,7 +57,7 @@ internal sealed class ExecutorHarness : IAsyncDisposable
     /// Starts the Hub and the pipeline for <c>coder</c> with <paramref name="configYaml"/> (the name line is added);
     /// <paramref name="program"/> (when given) is a fake CLI with <paramref name="extra"/> bash lines.
     /// </summary>
-    public static async Task<ExecutorHarness> StartAsync(string configYaml, string? program, string extra = "", IReadOnlyDictionary<string, string?>? settings = null)
+    public static async Task<ExecutorHarness> StartAsync(string configYaml, string? program, string extra = "", IReadOnlyDictionary<string, string?>? settings = null, bool withRunner = false)
     {
         var root = Path.Combine(Path.GetTempPath(), "botburrow-cli-" + Guid.NewGuid().ToString("N")[..10]);
         Directory.CreateDirectory(Path.Combine(root, "agents", "coder"));
@@ -103,8 +103,27 @@ internal sealed class ExecutorHarness : IAsyncDisposable
             o.ApiKey = hub.AdminKey;
         });
         services.AddAgentDefinitions(loaded);
-        services.AddRunner(loaded, withService: false);
+        if (withRunner)
+        {
+            services.AddSingleton(sp => new EmbeddedWorkQueue(WorkQueueOptions.FromSettings(loaded), TimeProvider.System, sp.GetRequiredService<ILogger<EmbeddedWorkQueue>>()));
+            services.AddSingleton<IWorkQueue>(sp => sp.GetRequiredService<EmbeddedWorkQueue>());
+        }
+
+        services.AddRunner(loaded, withService: withRunner);
         return new ExecutorHarness(root, hub, services.BuildServiceProvider(), cli, logs);
+    }
+
+    /// <summary>The embedded work queue the runner claims from (harnesses started with a runner).</summary>
+    public EmbeddedWorkQueue Queue => _services.GetRequiredService<EmbeddedWorkQueue>();
+
+    /// <summary>Starts the runner service (harnesses started with a runner).</summary>
+    public Task StartRunnerAsync(CancellationToken cancellationToken) => _services.GetRequiredService<Runner.RunnerService>().StartAsync(cancellationToken);
+
+    /// <summary>Puts one INBOX item for <c>coder</c> on the queue, as the coordinator would.</summary>
+    public async Task EnqueueInboxAsync(CancellationToken cancellationToken)
+    {
+        var lease = await Queue.TryAcquireOrRenewAsync("test-coordinator", TimeSpan.FromMinutes(10), cancellationToken);
+        await Queue.EnqueueAsync(new WorkItem { AgentId = "coder", TaskType = TaskType.Inbox, Priority = WorkPriority.High, CreatedAt = TimeProvider.System.GetUtcNow() }, lease!.Epoch, cancellationToken);
     }
 
     /// <summary>A person's post in m/general; returns its id.</summary>
@@ -137,6 +156,11 @@ internal sealed class ExecutorHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_services.GetService<Runner.RunnerService>() is { } runner)
+        {
+            await runner.StopAsync(CancellationToken.None);
+        }
+
         await _services.DisposeAsync();
         await Hub.DisposeAsync();
         try
