@@ -40,7 +40,7 @@ public static class SettingsCatalog
         new() { Name = SettingNames.BreakerBaseBackoff, Kind = SettingKind.Duration, Minimum = 1, DefaultValue = "60", Description = "First backoff of the circuit breaker; doubles per further failure." },
         new() { Name = SettingNames.BreakerMaxBackoff, Kind = SettingKind.Duration, Minimum = 1, DefaultValue = "3600", Description = "Longest circuit-breaker backoff." },
         new() { Name = SettingNames.ScriptedBrain, Description = "Test double for every agent's model: `offline` (a labelled echo), a script file, or a folder of `<agent>.json` scripts. Never intelligence; `up --offline` sets it." },
-        new() { Name = SettingNames.WorkspaceRoot, Description = "Folder under which each activation gets its own workspace, removed when it ends (default: <temp>/botburrow-workspaces; the manifests mount /workspaces)." },
+        new() { Name = SettingNames.WorkspaceRoot, Description = "Folder under which each activation gets its own workspace, removed when it ends (default: botburrow-workspaces in the system temp folder; the manifests mount /workspaces)." },
         new() { Name = SettingNames.ModelPricesPath, Description = "JSON price table overriding the built-in model prices (USD per million tokens)." },
         new() { Name = SettingNames.AnthropicApiKey, IsSecret = true, IsCredential = true, Description = "Anthropic API key (agents with provider anthropic)." },
         new() { Name = SettingNames.AnthropicBaseUrl, Kind = SettingKind.Url, IsCredential = true, Description = "Anthropic API base URL override." },
