@@ -74,9 +74,11 @@ public sealed class ActivationToolProvider
     /// a workspace (created) and the MCP servers the tool starts itself, <c>botburrow mcp hub</c> first (when the
     /// agent holds <c>hub:read</c>), then the servers it names, each with only its granted credential. Throws
     /// <see cref="McpServerException"/> when a granted server lacks its credential and
-    /// <see cref="PermissionsPolicyException"/> when the policy file is malformed.
+    /// <see cref="PermissionsPolicyException"/> when the policy file is malformed. With
+    /// <paramref name="filterHiddenTools"/> (for tools that cannot refuse single tools by name) a server with write
+    /// tools the agent may not use runs behind <c>botburrow mcp filter</c>.
     /// </summary>
-    public ActivationTools OpenForCliTool(AgentDefinition agent, string activationId)
+    public ActivationTools OpenForCliTool(AgentDefinition agent, string activationId, bool filterHiddenTools = false)
     {
         ArgumentNullException.ThrowIfNull(agent);
         ArgumentException.ThrowIfNullOrEmpty(activationId);
@@ -86,7 +88,8 @@ public sealed class ActivationToolProvider
         {
             var context = new McpStartContext { AgentName = agent.Name, ActivationId = activationId, Grants = grants, WorkspaceDirectory = workspace.Create() };
             List<McpServerReference> servers = [new McpServerReference { Name = McpCatalog.Hub.Name }, .. agent.Capabilities.McpServers];
-            return new ActivationTools([], McpSession.Empty, workspace, grants, _manager.Describe(servers, context));
+            var launches = _manager.Describe(servers, context);
+            return new ActivationTools([], McpSession.Empty, workspace, grants, filterHiddenTools ? [.. launches.Select(_manager.BehindFilter)] : launches);
         }
         catch
         {

@@ -94,6 +94,27 @@ public sealed class McpServerManager
         return launches;
     }
 
+    /// <summary>
+    /// <paramref name="launch"/> behind <c>botburrow mcp filter</c> when it has tools to hide and is a stdio server
+    /// (for CLI tools that cannot refuse single tools by name); the Hub server hides its own.
+    /// </summary>
+    public McpServerLaunch BehindFilter(McpServerLaunch launch)
+    {
+        ArgumentNullException.ThrowIfNull(launch);
+        if (launch.HiddenTools.Count == 0 || launch.Url is not null || (launch.IsBuiltIn && launch.Name == McpCatalog.Hub.Name))
+        {
+            return launch;
+        }
+
+        List<string> commandLine = [.. _options.BotburrowCommand, "mcp", "filter", "--hide", string.Join(',', launch.HiddenTools.Order(StringComparer.Ordinal))];
+        if (launch.HiddenForLackOf is { } grant)
+        {
+            commandLine.AddRange(["--grant", grant]);
+        }
+
+        return launch with { CommandLine = [.. commandLine, "--", .. launch.CommandLine] };
+    }
+
     private McpServerLaunch Launch(Plan plan, McpStartContext context)
     {
         if (plan.BuiltIn is not { } builtIn)

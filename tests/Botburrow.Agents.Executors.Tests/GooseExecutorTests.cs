@@ -100,6 +100,32 @@ public sealed class GooseExecutorTests
     }
 
     [Fact]
+    public async Task A_server_whose_write_tools_the_agent_may_not_use_runs_behind_the_mcp_filter()
+    {
+        await using var harness = await ExecutorHarness.StartAsync(
+            ExecutorHarness.Config("goose", grants: "[hub:read, github:read]", capabilities: "  mcp_servers: [github]"),
+            "goose");
+        harness.Cli!.Prints(Output);
+        await harness.PostAsync("@coder any open issues?", Ct);
+
+        await harness.ActivateAsync(TaskType.Inbox, "act-goose-filter", Ct);
+
+        var run = Assert.Single(harness.Cli.Runs);
+        using var config = JsonDocument.Parse(run.File("home-config/goose/config.yaml"));
+        var github = config.RootElement.GetProperty("extensions").GetProperty("github");
+        var args = github.GetProperty("args").EnumerateArray().Select(a => a.GetString()!).ToList();
+        var filter = args.IndexOf("filter");
+        Assert.True(filter > 0 && args[filter - 1] == "mcp", string.Join(' ', args));
+        Assert.Contains("create_issue", args[args.IndexOf("--hide") + 1].Split(','));
+        Assert.Equal("github:write", args[args.IndexOf("--grant") + 1]);
+        Assert.Equal(["--", "npx", "-y", "@modelcontextprotocol/server-github"], args.Skip(args.IndexOf("--")));
+        Assert.Equal(ExecutorHarness.GitHubToken, github.GetProperty("envs").GetProperty("GITHUB_PERSONAL_ACCESS_TOKEN").GetString());
+        var hub = config.RootElement.GetProperty("extensions").GetProperty("hub"); // the Hub server hides hub_post itself
+        Assert.DoesNotContain("filter", hub.GetProperty("args").EnumerateArray().Select(a => a.GetString()));
+        Assert.Equal("hub:read", hub.GetProperty("envs").GetProperty("BOTBURROW_GRANTS").GetString());
+    }
+
+    [Fact]
     public async Task An_openai_compatible_agent_gets_goose_openai_provider_with_its_host_and_path()
     {
         await using var harness = await ExecutorHarness.StartAsync(

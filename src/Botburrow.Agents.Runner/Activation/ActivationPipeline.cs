@@ -85,7 +85,7 @@ public sealed partial class ActivationPipeline
         ActivationTools? tools = null;
         try
         {
-            tools = await OpenToolsAsync(agent, work.ActivationId, forCliTool: executor is CliExecutor, cancellationToken);
+            tools = await OpenToolsAsync(agent, work.ActivationId, executor as CliExecutor, cancellationToken);
             state.Tools = tools.Tools;
             state.McpServers = tools.Servers;
             state.Workspace = tools.WorkspaceDirectory;
@@ -516,12 +516,12 @@ public sealed partial class ActivationPipeline
     /// The agent's tools for this activation (Hub tools by grant, MCP servers) or, for a CLI tool, its workspace and
     /// the servers the tool starts; a server that cannot start (or lacks its credential) fails the activation.
     /// </summary>
-    private async Task<ActivationTools> OpenToolsAsync(AgentDefinition agent, string activationId, bool forCliTool, CancellationToken cancellationToken)
+    private async Task<ActivationTools> OpenToolsAsync(AgentDefinition agent, string activationId, CliExecutor? cli, CancellationToken cancellationToken)
     {
         try
         {
-            return _tools is null ? (forCliTool ? ActivationTools.WorkspaceOnly(new ActivationWorkspace(ActivationWorkspace.DefaultRoot, agent.Name, activationId)) : ActivationTools.None)
-                : forCliTool ? _tools.OpenForCliTool(agent, activationId)
+            return _tools is null ? (cli is not null ? ActivationTools.WorkspaceOnly(new ActivationWorkspace(ActivationWorkspace.DefaultRoot, agent.Name, activationId)) : ActivationTools.None)
+                : cli is not null ? _tools.OpenForCliTool(agent, activationId, filterHiddenTools: !cli.Tool.RefusesToolsByName)
                 : await _tools.OpenAsync(agent, activationId, cancellationToken);
         }
         catch (Exception ex) when (ex is McpServerException or PermissionsPolicyException)

@@ -20,6 +20,12 @@ public abstract class CliTool
     /// <summary>True when the tool starts MCP servers itself (the Hub through <c>botburrow mcp hub</c> among them).</summary>
     public virtual bool SpeaksMcp => true;
 
+    /// <summary>
+    /// True when the tool can refuse single MCP tools by name (its configuration or flags); otherwise servers with
+    /// tools the agent may not use run behind <c>botburrow mcp filter</c>.
+    /// </summary>
+    public virtual bool RefusesToolsByName => true;
+
     /// <summary>The agent type's name, as in definitions and log lines.</summary>
     public string TypeName => Activation.ExecutorSelector.TypeName(Type);
 

@@ -9,8 +9,9 @@ namespace Botburrow.Agents.Runner.Execution.Cli;
 /// with the prompt on standard input. Provider and model come from <c>GOOSE_PROVIDER</c> and <c>GOOSE_MODEL</c>;
 /// <c>GOOSE_MODE=auto</c> because a headless run fails on any approval request. The MCP servers are extensions
 /// in the configuration file of the tool's own home (<c>~/.config/goose/config.yaml</c>, written as JSON, which
-/// YAML reads), so credentials never appear on a command line; the <c>developer</c> extension (shell and file
-/// editing) is enabled only for agents with the shell. The answer is the text of the last assistant message of
+/// YAML reads), so credentials never appear on a command line; a server with write tools the agent may not use
+/// runs behind <c>botburrow mcp filter</c>; the <c>developer</c> extension (shell and file editing) is enabled
+/// only for agents with the shell. The answer is the text of the last assistant message of
 /// the JSON document goose prints; tokens and cost come from its <c>metadata</c>.
 /// </summary>
 public sealed class GooseTool : CliTool
@@ -18,6 +19,9 @@ public sealed class GooseTool : CliTool
     public override AgentType Type => AgentType.Goose;
 
     public override string Program => "goose";
+
+    /// <summary>goose filters an extension's tools only by an allow-list, so hidden tools go through <c>botburrow mcp filter</c>.</summary>
+    public override bool RefusesToolsByName => false;
 
     public override CliInvocation Prepare(CliRequest request)
     {
