@@ -6,7 +6,7 @@ namespace Botburrow.Agents.Executors.Tests;
 internal static class SecretChecks
 {
     /// <summary>Variables any CLI executor sets besides the tool's own.</summary>
-    public static readonly string[] BaseVariables = ["PATH", "HOME", "LANG", "TMPDIR"];
+    public static readonly string[] BaseVariables = ["PATH", "HOME", "LANG", "TMPDIR", "npm_config_cache"];
 
     /// <summary>The environment holds only <see cref="BaseVariables"/> and <paramref name="toolVariables"/>; no planted secret or runner HOME anywhere in what the tool saw.</summary>
     public static void OnlyAllowed(FakeCliRun run, string workspaceRoot, params string[] toolVariables)

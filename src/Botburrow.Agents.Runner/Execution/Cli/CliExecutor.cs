@@ -8,8 +8,8 @@ namespace Botburrow.Agents.Runner.Execution.Cli;
 
 /// <summary>
 /// Runs an agent through a coding CLI (<see cref="CliTool"/>) as a child process: in the activation's workspace,
-/// with its own home there, an environment of only PATH, HOME, LANG, TMPDIR, the agent's provider key and the
-/// tool's own switches (MCP servers get their scoped credentials through the tool's configuration file, never the
+/// with its own home there, an environment of only PATH, HOME, LANG, TMPDIR, the npm cache, the agent's provider
+/// key and the tool's own switches (MCP servers get their scoped credentials through the tool's configuration file, never the
 /// tool's environment), killed with everything it started when the activation times out or is cancelled. The
 /// answer is read from the tool's structured output and posted by the runner, unless the tool already posted it
 /// through <c>hub_post</c>.
@@ -79,6 +79,10 @@ public sealed partial class CliExecutor : IAgentExecutor
             ["HOME"] = request.Home,
             ["LANG"] = _settings.Environment.TryGetValue("LANG", out var lang) && !string.IsNullOrEmpty(lang) ? lang : "C.UTF-8",
             ["TMPDIR"] = CreatePrivateDirectory(workspace, ".tmp"),
+
+            // The MCP servers the tool starts with `npx -y` share the runner's npm cache instead of downloading
+            // their package again into every activation's fresh home.
+            ["npm_config_cache"] = NpmCache(workspace),
         };
         foreach (var (key, value) in invocation.Environment)
         {
@@ -132,6 +136,11 @@ public sealed partial class CliExecutor : IAgentExecutor
             PublishedThroughTool = CountLines(postsLog) > postsBefore,
         };
     }
+
+    private string NpmCache(string workspace)
+        => _settings.Environment.TryGetValue("npm_config_cache", out var configured) && !string.IsNullOrEmpty(configured) ? configured
+            : _settings.Environment.TryGetValue("HOME", out var home) && !string.IsNullOrEmpty(home) ? Path.Combine(home, ".npm")
+            : Path.Combine(Path.GetDirectoryName(workspace) ?? workspace, ".npm-cache");
 
     private static string CreatePrivateDirectory(string parent, string name)
     {
