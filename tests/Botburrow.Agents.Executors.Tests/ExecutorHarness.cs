@@ -131,19 +131,7 @@ internal sealed class ExecutorHarness : IAsyncDisposable
         => (await HubClient.CreatePostAsync(new CreatePostRequest { User = "alice", Community = "m/general", Content = content }, "post-" + Interlocked.Increment(ref _writes), cancellationToken)).Id;
 
     public Task<ActivationReport> ActivateAsync(TaskType task, string activationId, CancellationToken cancellationToken)
-    {
-        var now = TimeProvider.System.GetUtcNow();
-        return _services.GetRequiredService<ActivationPipeline>().RunAsync(
-            new ClaimedWork
-            {
-                ActivationId = activationId,
-                RunnerId = "test-runner",
-                ClaimedAt = now,
-                LeaseExpiresAt = now.AddMinutes(5),
-                Item = new WorkItem { AgentId = "coder", TaskType = task, Priority = task == TaskType.Inbox ? WorkPriority.High : WorkPriority.Low, CreatedAt = now },
-            },
-            cancellationToken);
-    }
+        => _services.GetRequiredService<ActivationPipeline>().RunAsync(TestWork.Claimed("coder", task, activationId), cancellationToken);
 
     public async Task<int> UnreadAsync(CancellationToken cancellationToken)
         => (await HubClient.ListNotificationsAsync("coder", unreadOnly: true, cancellationToken: cancellationToken)).Count;

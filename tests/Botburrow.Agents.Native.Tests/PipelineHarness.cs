@@ -3,6 +3,7 @@ using Botburrow.Agents.DevHub;
 using Botburrow.Agents.Hub;
 using Botburrow.Agents.Runner.Activation;
 using Botburrow.Agents.Runner.Execution;
+using Botburrow.Agents.Testing;
 using Botburrow.Agents.Work;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -88,19 +89,7 @@ internal sealed class PipelineHarness : IAsyncDisposable
         => (await HubClient.CreateCommentAsync(postId, new CreateCommentRequest { User = "bob", Content = content }, "comment-" + Interlocked.Increment(ref _writes), cancellationToken)).Id;
 
     public Task<ActivationReport> ActivateAsync(TaskType task, string activationId, CancellationToken cancellationToken)
-    {
-        var now = TimeProvider.System.GetUtcNow();
-        return _services.GetRequiredService<ActivationPipeline>().RunAsync(
-            new ClaimedWork
-            {
-                ActivationId = activationId,
-                RunnerId = "test-runner",
-                ClaimedAt = now,
-                LeaseExpiresAt = now.AddMinutes(5),
-                Item = new WorkItem { AgentId = "tester", TaskType = task, Priority = task == TaskType.Inbox ? WorkPriority.High : WorkPriority.Low, CreatedAt = now },
-            },
-            cancellationToken);
-    }
+        => _services.GetRequiredService<ActivationPipeline>().RunAsync(TestWork.Claimed("tester", task, activationId), cancellationToken);
 
     public async Task<int> UnreadAsync(CancellationToken cancellationToken)
         => (await HubClient.ListNotificationsAsync("tester", unreadOnly: true, cancellationToken: cancellationToken)).Count;

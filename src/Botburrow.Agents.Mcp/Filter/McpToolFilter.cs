@@ -1,4 +1,3 @@
-using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -37,11 +36,11 @@ public static partial class McpToolFilter
                 Arguments = [.. commandLine.Skip(1)],
                 StandardErrorLines = line => LogUpstreamStderr(logger, line),
             }),
-            new McpClientOptions { ClientInfo = new() { Name = ServerName, Version = Version() } },
+            new McpClientOptions { ClientInfo = new() { Name = ServerName, Version = Hub.HubMcpServer.Version() } },
             loggers,
             cancellationToken);
         var why = missingGrant is null ? "it is hidden from this agent" : $"it needs {missingGrant}";
-        builder.Services.AddMcpServer(o => o.ServerInfo = new() { Name = ServerName, Version = Version() })
+        builder.Services.AddMcpServer(o => o.ServerInfo = new() { Name = ServerName, Version = Hub.HubMcpServer.Version() })
             .WithStdioServerTransport()
             .WithListToolsHandler(async (request, token) =>
             {
@@ -64,9 +63,6 @@ public static partial class McpToolFilter
         LogServing(logger, commandLine[0], hiddenNames);
         await host.RunAsync(cancellationToken);
     }
-
-    private static string Version()
-        => typeof(McpToolFilter).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "1.0.0";
 
     [LoggerMessage(EventName = "mcp_filter_serving", Level = LogLevel.Information, Message = "MCP filter on stdio in front of {Command}; hidden tools: {Hidden}")]
     private static partial void LogServing(ILogger logger, string command, string hidden);

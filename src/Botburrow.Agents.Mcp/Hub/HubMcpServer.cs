@@ -37,7 +37,8 @@ public static partial class HubMcpServer
         await host.RunAsync(cancellationToken);
     }
 
-    private static string Version()
+    /// <summary>This build's version, as the MCP servers of Botburrow report it.</summary>
+    internal static string Version()
         => typeof(HubMcpServer).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "1.0.0";
 
     [LoggerMessage(EventName = "mcp_hub_serving", Level = LogLevel.Information, Message = "Hub MCP server on stdio for agent {AgentId} against {HubUrl}; tools: {Tools}")]
