@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds everything, runs every test (manual ones excluded) and ends with one line: "N passed, N failed".
-# Installs what the tests need when it is missing: redis-server (real Redis on loopback) and Debian's chromium.
+# Installs what the tests need when it is missing: redis-server (real Redis on loopback), Debian's chromium, and
+# Claude Code from npm (into .tools/).
 set -uo pipefail
 cd "$(dirname "$0")"
 
@@ -11,6 +12,7 @@ command -v redis-server >/dev/null 2>&1 || need_packages+=(redis-server)
 command -v redis-benchmark >/dev/null 2>&1 || need_packages+=(redis-tools)
 [ -x /usr/bin/chromium ] || need_packages+=(chromium)
 command -v git >/dev/null 2>&1 || need_packages+=(git)
+command -v npm >/dev/null 2>&1 || need_packages+=(nodejs npm)
 if [ ${#need_packages[@]} -gt 0 ]; then
   log "installing: ${need_packages[*]}"
   SUDO=""
@@ -18,6 +20,17 @@ if [ ${#need_packages[@]} -gt 0 ]; then
   $SUDO apt-get update -qq >&2 || log "apt-get update failed"
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_packages[@]}" >&2 \
     || log "apt-get install failed: ${need_packages[*]}"
+fi
+
+# The real Claude Code CLI (the version the runner image pins), which the executor tests drive against a fake
+# model API on loopback.
+CLAUDE_CODE_VERSION=2.1.332
+claude_dir="$PWD/.tools/claude-code"
+if ! "$claude_dir/node_modules/.bin/claude" --version 2>/dev/null | grep -q "^$CLAUDE_CODE_VERSION "; then
+  log "installing Claude Code $CLAUDE_CODE_VERSION into .tools/claude-code"
+  mkdir -p "$claude_dir"
+  npm install --silent --no-audit --no-fund --prefix "$claude_dir" "@anthropic-ai/claude-code@$CLAUDE_CODE_VERSION" >&2 \
+    || log "npm install of Claude Code failed"
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1

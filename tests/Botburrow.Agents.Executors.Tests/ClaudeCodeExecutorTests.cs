@@ -48,7 +48,8 @@ public sealed class ClaudeCodeExecutorTests
         Assert.Equal("dontAsk", run.After("--permission-mode"));
         Assert.Contains("--no-session-persistence", argv);
         Assert.Equal("10", run.After("--max-budget-usd")); // the dev Hub's daily limit, nothing spent yet
-        Assert.Equal(["Read", "Glob", "Grep", "LS", "Bash(git:*)", "Bash(pytest:*)", "mcp__hub", "mcp__github"], run.After("--allowedTools").Split(','));
+        Assert.Equal(["Read", "Glob", "Grep", "Bash(git:*)", "Bash(pytest:*)", "mcp__hub", "mcp__github"], run.After("--allowedTools").Split(','));
+        Assert.Equal("Read,Glob,Grep,Bash", run.After("--tools")); // the only built-in tools it has
         var disallowed = run.After("--disallowedTools").Split(',');
         Assert.Contains("Edit", disallowed); // no filesystem:write
         Assert.Contains("Write", disallowed);
@@ -72,7 +73,7 @@ public sealed class ClaudeCodeExecutorTests
         Assert.Equal(ExecutorHarness.GitHubToken, github.GetProperty("env").GetProperty("GITHUB_PERSONAL_ACCESS_TOKEN").GetString());
         Assert.Single(github.GetProperty("env").EnumerateObject());
 
-        SecretChecks.OnlyAllowed(run, harness.WorkspaceRoot, "ANTHROPIC_API_KEY", "CLAUDE_CONFIG_DIR", "CLAUDE_CODE_MAX_RETRIES", "DISABLE_AUTOUPDATER", "DISABLE_TELEMETRY", "DISABLE_ERROR_REPORTING", "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC");
+        SecretChecks.OnlyAllowed(run, harness.WorkspaceRoot, "ANTHROPIC_API_KEY", "CLAUDE_CONFIG_DIR", "CLAUDE_CODE_MAX_RETRIES", "DISABLE_AUTOUPDATER", "DISABLE_TELEMETRY", "DISABLE_ERROR_REPORTING", "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "MCP_CONNECTION_NONBLOCKING", "ENABLE_TOOL_SEARCH");
         Assert.Equal(ExecutorHarness.AnthropicKey, run.Environment["ANTHROPIC_API_KEY"]);
         Assert.DoesNotContain(ExecutorHarness.GitHubToken, string.Concat(run.Environment.Values), StringComparison.Ordinal); // only in the github server's entry
         Assert.DoesNotContain(harness.Hub.AdminKey, string.Concat(run.Environment.Values), StringComparison.Ordinal);

@@ -51,6 +51,9 @@ internal sealed class ExecutorHarness : IAsyncDisposable
 
     public string WorkspaceRoot => Path.Combine(_root, "workspaces");
 
+    /// <summary>The agent definitions folder (<c>agents/coder/config.yaml</c>).</summary>
+    public string DefinitionsPath => _root;
+
     public LogCapture Logs { get; }
 
     /// <summary>

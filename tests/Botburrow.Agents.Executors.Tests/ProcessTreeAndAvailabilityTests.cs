@@ -31,7 +31,7 @@ public sealed class ProcessTreeAndAvailabilityTests
                 ["PATH"] = harness.Cli!.BinDirectory + ":/usr/local/bin:/usr/bin:/bin",
                 [SettingNames.HubUrl] = harness.Hub.Url.ToString(),
                 [SettingNames.HubApiKey] = harness.Hub.AdminKey,
-                [SettingNames.AgentDefinitionsPath] = Path.GetDirectoryName(harness.Cli.BinDirectory),
+                [SettingNames.AgentDefinitionsPath] = harness.DefinitionsPath,
                 [SettingNames.AnthropicApiKey] = ExecutorHarness.AnthropicKey,
                 [SettingNames.WorkspaceRoot] = harness.WorkspaceRoot,
                 [SettingNames.ActivationTimeout] = "3",

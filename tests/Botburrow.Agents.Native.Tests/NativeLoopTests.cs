@@ -1,3 +1,4 @@
+using Botburrow.Agents.Testing;
 using System.Text.Json;
 using Botburrow.Agents.Runner.Consumption;
 using Botburrow.Agents.Runner.Execution;

@@ -1,3 +1,4 @@
+using Botburrow.Agents.Testing;
 using Botburrow.Agents.Runner.Consumption;
 using Botburrow.Agents.Work;
 using Xunit;

@@ -1,3 +1,4 @@
+using Botburrow.Agents.Testing;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Botburrow.Agents.Runner;

@@ -1,3 +1,4 @@
+using Botburrow.Agents.Testing;
 using Botburrow.Agents.Configuration;
 using Botburrow.Agents.Definitions.Model;
 using Botburrow.Agents.Runner.Execution;

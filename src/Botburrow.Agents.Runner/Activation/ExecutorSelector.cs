@@ -22,8 +22,8 @@ public sealed class ExecutorSelector
         _cli = cli;
     }
 
-    /// <summary>The CLI executors (for the start-up availability report), or none.</summary>
-    public IReadOnlyCollection<CliExecutor> CliExecutors => _cli?.All ?? [];
+    /// <summary>The CLI executors (for the start-up availability report); none while the scripted test double stands in for every agent.</summary>
+    public IReadOnlyCollection<CliExecutor> CliExecutors => _brains.IsScripted ? [] : _cli?.All ?? [];
 
     /// <summary>
     /// The executor, or the reason none can run the agent (the guide's "Executor 'x' not available: …", e.g.

@@ -6,8 +6,9 @@ namespace Botburrow.Agents.Runner.Execution.Cli;
 
 /// <summary>
 /// Claude Code: <c>claude -p --output-format json --model M --max-turns N --append-system-prompt TEXT
-/// --mcp-config FILE --strict-mcp-config --permission-mode dontAsk --no-session-persistence [--max-budget-usd B]
-/// --allowedTools … --disallowedTools …</c> with the prompt on standard input. Only the MCP servers of the
+/// --mcp-config FILE --strict-mcp-config --permission-mode dontAsk --no-session-persistence --tools BUILT-INS
+/// [--max-budget-usd B] --allowedTools … --disallowedTools …</c> with the prompt on standard input. <c>--tools</c>
+/// leaves only the built-in tools the grants allow (none at all: <c>""</c>). Only the MCP servers of the
 /// configuration file run (the Hub's is <c>mcp__hub</c>); the allowed tools follow the agent's grants and shell
 /// settings, everything else is disallowed, and <c>dontAsk</c> refuses whatever was not allowed. The answer is the <c>result</c> of the
 /// JSON document; tokens come from <c>usage</c> (cache reads and writes counted as input) and the cost from
@@ -16,13 +17,13 @@ namespace Botburrow.Agents.Runner.Execution.Cli;
 public sealed class ClaudeCodeTool : CliTool
 {
     /// <summary>Claude Code's own tools that read files.</summary>
-    public static IReadOnlyList<string> ReadTools { get; } = ["Read", "Glob", "Grep", "LS"];
+    public static IReadOnlyList<string> ReadTools { get; } = ["Read", "Glob", "Grep"];
 
     /// <summary>Claude Code's own tools that write or edit files.</summary>
-    public static IReadOnlyList<string> WriteTools { get; } = ["Edit", "MultiEdit", "Write", "NotebookEdit"];
+    public static IReadOnlyList<string> WriteTools { get; } = ["Edit", "Write", "NotebookEdit"];
 
     /// <summary>Claude Code's own tools no grant allows (fetching from and searching the web, sub-agents).</summary>
-    public static IReadOnlyList<string> NeverAllowed { get; } = ["WebFetch", "WebSearch", "Task"];
+    public static IReadOnlyList<string> NeverAllowed { get; } = ["WebFetch", "WebSearch", "Task", "Agent"];
 
     public override AgentType Type => AgentType.ClaudeCode;
 
@@ -55,6 +56,7 @@ public sealed class ClaudeCodeTool : CliTool
 
         var mcpConfig = WritePrivateFile(request.ConfigDirectory, "mcp.json", new JsonObject { ["mcpServers"] = servers }.ToJsonString());
         var (allowed, disallowed) = Tools(request);
+        var builtIn = allowed.Where(t => !t.StartsWith("mcp__", StringComparison.Ordinal)).Select(t => t.Split('(')[0]).Distinct(StringComparer.Ordinal);
         List<string> arguments =
         [
             "-p",
@@ -66,6 +68,7 @@ public sealed class ClaudeCodeTool : CliTool
             "--strict-mcp-config",
             "--permission-mode", "dontAsk",
             "--no-session-persistence",
+            "--tools", string.Join(',', builtIn),
         ];
         if (request.BudgetLeftUsd is { } budget)
         {
@@ -94,6 +97,11 @@ public sealed class ClaudeCodeTool : CliTool
             ["DISABLE_TELEMETRY"] = "1",
             ["DISABLE_ERROR_REPORTING"] = "1",
             ["CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC"] = "1",
+
+            // Wait for the MCP servers before the first request (print mode does not by default), and offer their
+            // tools up front instead of through tool search (which gateways may not support).
+            ["MCP_CONNECTION_NONBLOCKING"] = "0",
+            ["ENABLE_TOOL_SEARCH"] = "false",
         };
         if (request.Provider.BaseUrl is { } baseUrl)
         {

@@ -1,4 +1,4 @@
-namespace Botburrow.Agents.Native.Tests;
+namespace Botburrow.Agents.Testing;
 
 /// <summary>Which wire format the fake model server speaks.</summary>
 public enum FakeProvider

@@ -9,24 +9,24 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Botburrow.Agents.Native.Tests;
+namespace Botburrow.Agents.Testing;
 
 /// <summary>
 /// A model API on 127.0.0.1 that speaks the real wire format of the Anthropic Messages API or the OpenAI Chat
 /// Completions API, as JSON or as server-sent events (whichever the request's <c>stream</c> asks for). It answers
 /// request N with <c>script(N)</c> and keeps every request body and its arrival time.
 /// </summary>
-internal sealed class FakeModelServer : IAsyncDisposable
+public sealed class FakeModelServer : IAsyncDisposable
 {
     public const string AnthropicModel = "claude-sonnet-4-5-20250929";
     public const string OpenAIModel = "gpt-4o-mini-2024-07-18";
 
     private readonly WebApplication _app;
-    private readonly Func<int, FakeTurn> _script;
+    private readonly Func<int, JsonElement, FakeTurn> _script;
     private readonly Lock _lock = new();
     private readonly List<RecordedRequest> _requests = [];
 
-    private FakeModelServer(WebApplication app, FakeProvider provider, Func<int, FakeTurn> script)
+    private FakeModelServer(WebApplication app, FakeProvider provider, Func<int, JsonElement, FakeTurn> script)
     {
         _app = app;
         Provider = provider;
@@ -49,7 +49,14 @@ internal sealed class FakeModelServer : IAsyncDisposable
         }
     }
 
-    public static async Task<FakeModelServer> StartAsync(FakeProvider provider, Func<int, FakeTurn> script)
+    public static Task<FakeModelServer> StartAsync(FakeProvider provider, Func<int, FakeTurn> script)
+    {
+        ArgumentNullException.ThrowIfNull(script);
+        return StartAsync(provider, (index, _) => script(index));
+    }
+
+    /// <summary>Starts a server that answers request N, whose body is given, with <c>script(N, body)</c>.</summary>
+    public static async Task<FakeModelServer> StartAsync(FakeProvider provider, Func<int, JsonElement, FakeTurn> script)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -74,7 +81,7 @@ internal sealed class FakeModelServer : IAsyncDisposable
             _requests.Add(new RecordedRequest(body.RootElement.Clone(), context.Request.Headers.Authorization.ToString(), TimeProvider.System.GetUtcNow()));
         }
 
-        var turn = _script(index);
+        var turn = _script(index, body.RootElement);
         foreach (var (name, value) in turn.Headers)
         {
             context.Response.Headers[name] = value;

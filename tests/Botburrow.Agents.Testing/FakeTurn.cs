@@ -1,7 +1,7 @@
-namespace Botburrow.Agents.Native.Tests;
+namespace Botburrow.Agents.Testing;
 
 /// <summary>What the fake model server answers to one request.</summary>
-internal sealed record FakeTurn
+public sealed record FakeTurn
 {
     public string? Text { get; init; }
 
