@@ -71,7 +71,8 @@ public sealed class ActivationToolProvider
 
     /// <summary>
     /// What <paramref name="agent"/> may use in activation <paramref name="activationId"/> when a CLI tool runs it:
-    /// a workspace (created) and the MCP servers the tool starts itself, <c>botburrow mcp hub</c> first (when the
+    /// a workspace (created, with the tool's working directory <c>work</c> and the runner's own <c>.botburrow</c>
+    /// beside it) and the MCP servers the tool starts itself, <c>botburrow mcp hub</c> first (when the
     /// agent holds <c>hub:read</c>), then the servers it names, each with only its granted credential. Throws
     /// <see cref="McpServerException"/> when a granted server lacks its credential and
     /// <see cref="PermissionsPolicyException"/> when the policy file is malformed. With
@@ -86,7 +87,14 @@ public sealed class ActivationToolProvider
         var workspace = new ActivationWorkspace(_workspaceRoot, agent.Name, activationId);
         try
         {
-            var context = new McpStartContext { AgentName = agent.Name, ActivationId = activationId, Grants = grants, WorkspaceDirectory = workspace.Create() };
+            var context = new McpStartContext
+            {
+                AgentName = agent.Name,
+                ActivationId = activationId,
+                Grants = grants,
+                WorkspaceDirectory = workspace.CreateSubdirectory(ActivationWorkspace.WorkFolder),
+                PostsLog = McpCatalog.PostsLogPath(workspace.CreateSubdirectory(ActivationWorkspace.RunnerFolder)),
+            };
             List<McpServerReference> servers = [new McpServerReference { Name = McpCatalog.Hub.Name }, .. agent.Capabilities.McpServers];
             var launches = _manager.Describe(servers, context);
             return new ActivationTools([], McpSession.Empty, workspace, grants, filterHiddenTools ? [.. launches.Select(_manager.BehindFilter)] : launches);

@@ -68,6 +68,7 @@ public sealed class ClaudeCodeExecutorTests
         Assert.Equal("hub:read,hub:write", hub.GetProperty("env").GetProperty("BOTBURROW_GRANTS").GetString());
         Assert.Equal("act-claude-1", hub.GetProperty("env").GetProperty("BOTBURROW_ACTIVATION_ID").GetString());
         Assert.Equal(harness.Hub.Url.ToString(), hub.GetProperty("env").GetProperty("HUB_URL").GetString());
+        Assert.Equal(Path.Combine(Path.GetDirectoryName(run.WorkingDirectory)!, ".botburrow", "hub-posts.jsonl"), hub.GetProperty("env").GetProperty("BOTBURROW_POSTS_LOG").GetString());
         var github = servers.GetProperty("github");
         Assert.Equal(["-y", "@modelcontextprotocol/server-github"], github.GetProperty("args").EnumerateArray().Select(a => a.GetString()!));
         Assert.Equal(ExecutorHarness.GitHubToken, github.GetProperty("env").GetProperty("GITHUB_PERSONAL_ACCESS_TOKEN").GetString());
@@ -136,7 +137,7 @@ public sealed class ClaudeCodeExecutorTests
         await using var harness = await ExecutorHarness.StartAsync(
             ExecutorHarness.Config("claude-code"),
             "claude",
-            extra: """mkdir -p "$PWD/.botburrow" && echo '{"id":"c-1","reply_to":"p-1"}' >> "$PWD/.botburrow/hub-posts.jsonl" """);
+            extra: """echo '{"id":"c-1","reply_to":"p-1"}' >> "$PWD/../.botburrow/hub-posts.jsonl" """);
         harness.Cli!.Prints(Result("I replied in the thread."));
         var post = await harness.PostAsync("@coder please reply", Ct);
 

@@ -41,7 +41,7 @@ internal sealed class FakeCli
             pwd > "$run/cwd"
             echo $$ > "$run/pid"
             cat > "$run/stdin"
-            if [ -d "$PWD/.botburrow" ]; then cp -r "$PWD/.botburrow" "$run/botburrow"; fi
+            if [ -d "$PWD/../.botburrow" ]; then cp -r "$PWD/../.botburrow" "$run/botburrow"; fi
             if [ -d "$HOME/.config" ]; then cp -r "$HOME/.config" "$run/home-config"; fi
             {{extra}}
             if [ -f "$rec/output" ]; then cat "$rec/output"; fi

@@ -46,7 +46,7 @@ public sealed class OpenCodeExecutorTests
         Assert.Contains("how do I avoid this race?", run.Argv[^1], StringComparison.Ordinal);
         Assert.Equal("", run.StandardInput); // closed at once: opencode reads piped input to its end
 
-        Assert.StartsWith(run.WorkingDirectory, run.Environment["OPENCODE_CONFIG"], StringComparison.Ordinal);
+        Assert.Equal(Path.Combine(Path.GetDirectoryName(run.WorkingDirectory)!, ".botburrow", "opencode.json"), run.Environment["OPENCODE_CONFIG"]);
         using var config = JsonDocument.Parse(run.File("botburrow/opencode.json"));
         var root = config.RootElement;
         Assert.Equal("disabled", root.GetProperty("share").GetString());

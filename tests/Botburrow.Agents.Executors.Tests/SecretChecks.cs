@@ -16,7 +16,8 @@ internal static class SecretChecks
         Assert.True(unexpected.Count == 0, "unexpected variables: " + string.Join(", ", unexpected));
         Assert.StartsWith(workspaceRoot, environment["HOME"], StringComparison.Ordinal);
         Assert.StartsWith(workspaceRoot, run.WorkingDirectory, StringComparison.Ordinal);
-        Assert.StartsWith(run.WorkingDirectory, environment["HOME"], StringComparison.Ordinal);
+        Assert.EndsWith("/work", run.WorkingDirectory, StringComparison.Ordinal);
+        Assert.Equal(Path.GetDirectoryName(run.WorkingDirectory), Path.GetDirectoryName(environment["HOME"])); // beside the working folder, not in it
         var everything = run.Everything();
         foreach (var (name, secret) in ExecutorHarness.PlantedSecrets)
         {

@@ -28,6 +28,12 @@ public sealed class ActivationWorkspace : IDisposable
     /// <summary>The folder's path (it exists only after <see cref="Create"/>).</summary>
     public string DirectoryPath { get; }
 
+    /// <summary>The folder, inside a workspace, a CLI tool works in (and the filesystem server's root for it).</summary>
+    public const string WorkFolder = "work";
+
+    /// <summary>The runner's own folder inside a workspace (tool configuration, the posts log): beside the tool's working folder, not in it.</summary>
+    public const string RunnerFolder = ".botburrow";
+
     /// <summary>Creates the folder when it does not exist yet and returns its path.</summary>
     public string Create()
     {
@@ -58,7 +64,15 @@ public sealed class ActivationWorkspace : IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         var path = System.IO.Path.Combine(Create(), name);
-        Directory.CreateDirectory(path);
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(path);
+        }
+        else
+        {
+            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
         return path;
     }
 

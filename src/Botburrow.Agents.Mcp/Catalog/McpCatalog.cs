@@ -19,8 +19,8 @@ public static class McpCatalog
     public const string ActivationVariable = "BOTBURROW_ACTIVATION_ID";
     public const string PostsLogVariable = "BOTBURROW_POSTS_LOG";
 
-    /// <summary>Where, inside an activation's workspace, <c>botburrow mcp hub</c> records the posts it made.</summary>
-    public static string PostsLogPath(string workspaceDirectory) => Path.Combine(workspaceDirectory, ".botburrow", "hub-posts.jsonl");
+    /// <summary>Where, in a folder of the runner's own, <c>botburrow mcp hub</c> records the posts it made for a CLI tool.</summary>
+    public static string PostsLogPath(string runnerDirectory) => Path.Combine(runnerDirectory, "hub-posts.jsonl");
 
     private static readonly string[] HubGrants = ["hub:read", "hub:write"];
 
@@ -73,14 +73,24 @@ public static class McpCatalog
         WriteGrant = "hub:write",
         WriteTools = Set("hub_post"),
         Credentials = [new CredentialMapping(SettingNames.HubUrl, SettingNames.HubUrl), new CredentialMapping(SettingNames.HubApiKey, SettingNames.HubApiKey, Optional: true)],
-        ExtraEnvironment = context => new Dictionary<string, string>(StringComparer.Ordinal)
+        ExtraEnvironment = HubEnvironment,
+    };
+
+    private static Dictionary<string, string> HubEnvironment(McpStartContext context)
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [AgentVariable] = context.AgentName,
             [GrantsVariable] = string.Join(',', HubGrants.Where(context.Grants.Holds)),
             [ActivationVariable] = context.ActivationId,
-            [PostsLogVariable] = PostsLogPath(context.WorkspaceDirectory),
-        },
-    };
+        };
+        if (context.PostsLog is { } postsLog)
+        {
+            environment[PostsLogVariable] = postsLog;
+        }
+
+        return environment;
+    }
 
     public static IReadOnlyList<BuiltInServer> All { get; } = [GitHub, BraveSearch, Filesystem, Postgres, Hub];
 

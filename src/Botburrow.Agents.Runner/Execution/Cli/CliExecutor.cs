@@ -1,14 +1,16 @@
 using Botburrow.Agents.Configuration;
 using Botburrow.Agents.Definitions.Model;
 using Botburrow.Agents.Mcp.Catalog;
+using Botburrow.Agents.Work;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 
 namespace Botburrow.Agents.Runner.Execution.Cli;
 
 /// <summary>
-/// Runs an agent through a coding CLI (<see cref="CliTool"/>) as a child process: in the activation's workspace,
-/// with its own home there, an environment of only PATH, HOME, LANG, TMPDIR, the npm cache, the agent's provider
+/// Runs an agent through a coding CLI (<see cref="CliTool"/>) as a child process: in the activation's workspace
+/// (working directory <c>work</c>; its configuration in the runner's <c>.botburrow</c> beside it, out of the
+/// file tools' reach; its own home in <c>.home</c>), an environment of only PATH, HOME, LANG, TMPDIR, the npm cache, the agent's provider
 /// key and the tool's own switches (MCP servers get their scoped credentials through the tool's configuration file, never the
 /// tool's environment), killed with everything it started when the activation times out or is cancelled. The
 /// answer is read from the tool's structured output and posted by the runner, unless the tool already posted it
@@ -63,9 +65,9 @@ public sealed partial class CliExecutor : IAgentExecutor
         var request = new CliRequest
         {
             Prompt = prompt,
-            Workspace = workspace,
+            Workspace = CreatePrivateDirectory(workspace, ActivationWorkspace.WorkFolder),
             Home = CreatePrivateDirectory(workspace, ".home"),
-            ConfigDirectory = CreatePrivateDirectory(workspace, ".botburrow"),
+            ConfigDirectory = CreatePrivateDirectory(workspace, ActivationWorkspace.RunnerFolder),
             Provider = ProviderAccess.For(agent, _settings.Environment),
             Servers = Tool.SpeaksMcp ? prompt.McpServers : [],
             MaxTurns = agent.Behavior.MaxIterations ?? _defaultMaxTurns,
@@ -89,7 +91,7 @@ public sealed partial class CliExecutor : IAgentExecutor
             environment[key] = value;
         }
 
-        var postsLog = McpCatalog.PostsLogPath(workspace);
+        var postsLog = McpCatalog.PostsLogPath(request.ConfigDirectory);
         var postsBefore = CountLines(postsLog);
         prompt.Conversation.RecordRequest([new ChatMessage(ChatRole.System, prompt.SystemPrompt), new ChatMessage(ChatRole.User, prompt.UserPrompt)]);
         if (_logger.IsEnabled(LogLevel.Debug))
@@ -102,7 +104,7 @@ public sealed partial class CliExecutor : IAgentExecutor
         ChildProcessResult result;
         try
         {
-            result = await ChildProcess.RunAsync(program, invocation.Arguments, environment, workspace, invocation.StandardInput, null, cancellationToken);
+            result = await ChildProcess.RunAsync(program, invocation.Arguments, environment, request.Workspace, invocation.StandardInput, null, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -101,7 +101,7 @@ public sealed record CliRequest
 
     public AgentDefinition Agent => Prompt.Agent;
 
-    /// <summary>The activation's workspace: the tool's working directory.</summary>
+    /// <summary>The tool's working directory inside the activation's workspace.</summary>
     public required string Workspace { get; init; }
 
     /// <summary>The tool's home directory inside the workspace (its own configuration and state, gone afterwards).</summary>
