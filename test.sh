@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds everything, runs every test (manual ones excluded) and ends with one line: "N passed, N failed".
 # Installs what the tests need when it is missing: redis-server (real Redis on loopback), Debian's chromium, and
-# Claude Code from npm (into .tools/).
+# Claude Code and opencode from npm (into .tools/).
 set -uo pipefail
 cd "$(dirname "$0")"
 
@@ -31,6 +31,16 @@ if ! "$claude_dir/node_modules/.bin/claude" --version 2>/dev/null | grep -q "^$C
   mkdir -p "$claude_dir"
   npm install --silent --no-audit --no-fund --prefix "$claude_dir" "@anthropic-ai/claude-code@$CLAUDE_CODE_VERSION" >&2 \
     || log "npm install of Claude Code failed"
+fi
+
+# The real opencode CLI (the version the runner image pins), driven the same way against a fake local model.
+OPENCODE_VERSION=1.18.33
+opencode_dir="$PWD/.tools/opencode"
+if ! "$opencode_dir/node_modules/.bin/opencode" --version 2>/dev/null | grep -qx "$OPENCODE_VERSION"; then
+  log "installing opencode $OPENCODE_VERSION into .tools/opencode"
+  mkdir -p "$opencode_dir"
+  npm install --silent --no-audit --no-fund --prefix "$opencode_dir" "opencode-ai@$OPENCODE_VERSION" >&2 \
+    || log "npm install of opencode failed"
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1

@@ -67,7 +67,7 @@ public sealed class OpenCodeExecutorTests
         Assert.Equal(ExecutorHarness.GitHubToken, root.GetProperty("mcp").GetProperty("github").GetProperty("environment").GetProperty("GITHUB_PERSONAL_ACCESS_TOKEN").GetString());
         Assert.False(root.GetProperty("tools").GetProperty("github_create_issue").GetBoolean()); // no github:write
 
-        SecretChecks.OnlyAllowed(run, harness.WorkspaceRoot, "OPENCODE_CONFIG", "OPENCODE_DISABLE_AUTOUPDATE", "OPENCODE_DISABLE_CLAUDE_CODE", "ANTHROPIC_API_KEY");
+        SecretChecks.OnlyAllowed(run, harness.WorkspaceRoot, "OPENCODE_CONFIG", "OPENCODE_DISABLE_AUTOUPDATE", "OPENCODE_DISABLE_CLAUDE_CODE", "XDG_CACHE_HOME", "ANTHROPIC_API_KEY");
     }
 
     [Fact]

@@ -72,6 +72,7 @@ public sealed partial class CliExecutor : IAgentExecutor
             Servers = Tool.SpeaksMcp ? prompt.McpServers : [],
             MaxTurns = agent.Behavior.MaxIterations ?? _defaultMaxTurns,
             Permissions = CliPermissions.For(agent, prompt.Grants),
+            SharedCache = SharedCache(workspace),
             BudgetLeftUsd = prompt.Meter.BudgetUsd is { } budget ? Math.Max(0m, budget - (prompt.Meter.CostUsd ?? 0m)) : null,
         };
         var invocation = Tool.Prepare(request);
@@ -138,6 +139,11 @@ public sealed partial class CliExecutor : IAgentExecutor
             PublishedThroughTool = CountLines(postsLog) > postsBefore,
         };
     }
+
+    /// <summary>The runner's cache folder (<c>~/.cache</c>), for tools that fetch packages at run time.</summary>
+    private string SharedCache(string workspace)
+        => _settings.Environment.TryGetValue("HOME", out var home) && !string.IsNullOrEmpty(home) ? Path.Combine(home, ".cache")
+            : Path.Combine(Path.GetDirectoryName(workspace) ?? workspace, ".cache");
 
     private string NpmCache(string workspace)
         => _settings.Environment.TryGetValue("npm_config_cache", out var configured) && !string.IsNullOrEmpty(configured) ? configured

@@ -118,6 +118,9 @@ public sealed record CliRequest
     /// <summary>What the tool's own file and shell tools may do.</summary>
     public CliPermissions Permissions { get; init; } = new();
 
+    /// <summary>The runner's cache folder, shared by activations (packages a tool fetches at run time).</summary>
+    public string? SharedCache { get; init; }
+
     /// <summary>USD the activation may still spend (tools that take a spending cap get it), or <see langword="null"/> for no limit.</summary>
     public decimal? BudgetLeftUsd { get; init; }
 

@@ -48,8 +48,12 @@ public sealed class OpenCodeTool : CliTool
                 ["list"] = Allow(permissions.ReadFiles),
                 ["edit"] = Allow(permissions.WriteFiles),
                 ["bash"] = shell,
+                ["lsp"] = Allow(permissions.ReadFiles),
                 ["webfetch"] = "deny",
                 ["websearch"] = "deny",
+                ["codesearch"] = "deny",
+                ["task"] = "deny",
+                ["skill"] = "deny",
                 ["external_directory"] = "deny",
                 ["doom_loop"] = "deny",
             },
@@ -91,6 +95,11 @@ public sealed class OpenCodeTool : CliTool
             ["OPENCODE_DISABLE_AUTOUPDATE"] = "1",
             ["OPENCODE_DISABLE_CLAUDE_CODE"] = "1",
         };
+        if (request.SharedCache is { } cache)
+        {
+            // opencode installs provider packages (@ai-sdk/…) into its cache at run time: keep them across activations.
+            environment["XDG_CACHE_HOME"] = cache;
+        }
         if (request.Provider.Provider == LlmProvider.Anthropic)
         {
             environment["ANTHROPIC_API_KEY"] = request.Provider.Key ?? "";

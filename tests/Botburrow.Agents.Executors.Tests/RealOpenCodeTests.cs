@@ -1,0 +1,93 @@
+using System.Text.Json;
+using Botburrow.Agents.Configuration;
+using Botburrow.Agents.Testing;
+using Xunit;
+
+namespace Botburrow.Agents.Executors.Tests;
+
+/// <summary>
+/// The real opencode CLI (installed into <c>.tools/opencode</c> by <c>./test.sh</c>) run by a real
+/// <c>botburrow activate</c> process for a local-model agent, against a fake OpenAI-compatible server on
+/// 127.0.0.1: opencode reads the configuration the runner wrote, starts <c>botburrow mcp hub</c>, calls a Hub tool
+/// through it, and its JSON events give the answer that gets posted.
+/// </summary>
+public sealed class RealOpenCodeTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>Where <c>./test.sh</c> installs opencode (the version the runner image pins).</summary>
+    public static string OpenCodeBin => Path.Combine(RepositoryPaths.RepositoryRoot, ".tools", "opencode", "node_modules", ".bin");
+
+    [Fact]
+    public async Task Opencode_answers_a_mention_after_searching_the_hub_through_botburrow_mcp_hub()
+    {
+        Assert.True(
+            File.Exists(Path.Combine(OpenCodeBin, "opencode")),
+            $"opencode is not installed at {OpenCodeBin}: run ./test.sh, which installs it (npm install --prefix .tools/opencode opencode-ai)");
+        await using var model = await FakeModelServer.StartAsync(FakeProvider.OpenAI, (_, body) => Answer(body));
+        await using var harness = await ExecutorHarness.StartAsync(
+            ExecutorHarness.Config("opencode", provider: "local", model: "fake-coder").Replace("  model: fake-coder", $"  model: fake-coder\n  api_base: {model.BaseUrl}/v1", StringComparison.Ordinal),
+            program: null);
+        var background = await harness.PostAsync("The ocelot migration starts on Monday at nine.", Ct);
+        var question = await harness.PostAsync("@coder when does the ocelot migration start?", Ct);
+
+        var result = await CliProcess.RunAsync(
+            ["activate", "--agent", "coder", "--once"],
+            new Dictionary<string, string?>
+            {
+                ["PATH"] = OpenCodeBin + ":/usr/local/bin:/usr/bin:/bin",
+                ["HOME"] = Path.Combine(harness.WorkspaceRoot, "..", "runner-home"),
+                [SettingNames.HubUrl] = harness.Hub.Url.ToString(),
+                [SettingNames.HubApiKey] = harness.Hub.AdminKey,
+                [SettingNames.AgentDefinitionsPath] = harness.DefinitionsPath,
+                [SettingNames.WorkspaceRoot] = harness.WorkspaceRoot,
+                [SettingNames.ActivationTimeout] = "180",
+                [SettingNames.LogLevel] = "Debug",
+            },
+            cancellationToken: Ct);
+
+        var comments = await harness.AgentCommentsAsync(question, Ct);
+        Assert.True(
+            result.ExitCode == 0 && comments.SequenceEqual(["The migration starts on Monday at nine (I found it on the Hub)."]),
+            $"exit {result.ExitCode}; comments: {string.Join(" | ", comments)}\nrequests: {string.Join(" || ", model.Requests.Select(r => ToolNames(r.Body)))}\n{result.StandardError[^Math.Min(6000, result.StandardError.Length)..]}");
+        var toolResult = model.Requests.Select(r => r.Body).Last(b => ToolResultText(b) is not null);
+        Assert.Contains(background, ToolResultText(toolResult), StringComparison.Ordinal);
+        Assert.DoesNotContain(model.Requests, r => ToolNames(r.Body).Contains("task", StringComparison.Ordinal)); // subagents denied
+        Assert.Empty(Directory.GetFileSystemEntries(harness.WorkspaceRoot));
+    }
+
+    [Fact]
+    public void The_tested_opencode_is_the_one_the_runner_image_installs()
+    {
+        static string Pinned(string file, string pattern)
+            => System.Text.RegularExpressions.Regex.Match(File.ReadAllText(Path.Combine(RepositoryPaths.RepositoryRoot, file)), pattern, System.Text.RegularExpressions.RegexOptions.Multiline).Groups[1].Value;
+
+        var image = Pinned("Dockerfile", @"^ARG OPENCODE_VERSION=(\S+)$");
+        Assert.NotEqual("", image);
+        Assert.Equal(image, Pinned("test.sh", @"^OPENCODE_VERSION=(\S+)$"));
+    }
+
+    /// <summary>Search the Hub when its tool is offered; answer once the result is in; anything else gets a plain answer.</summary>
+    private static FakeTurn Answer(JsonElement body)
+    {
+        if (ToolResultText(body) is not null)
+        {
+            return FakeTurn.Say("The migration starts on Monday at nine (I found it on the Hub).", input: 120, output: 20);
+        }
+
+        return ToolNames(body).Split(',').Contains("hub_hub_search")
+            ? FakeTurn.Call("call_01", "hub_hub_search", """{"query":"ocelot migration"}""", input: 100, output: 10)
+            : FakeTurn.Say("ok", input: 5, output: 1);
+    }
+
+    private static string ToolNames(JsonElement body)
+        => body.TryGetProperty("tools", out var tools) && tools.ValueKind == JsonValueKind.Array
+            ? string.Join(",", tools.EnumerateArray().Select(t => t.TryGetProperty("function", out var f) && f.TryGetProperty("name", out var n) ? n.GetString() : ""))
+            : "";
+
+    /// <summary>The content of the last tool message of the conversation, or <see langword="null"/>.</summary>
+    private static string? ToolResultText(JsonElement body)
+        => body.TryGetProperty("messages", out var messages)
+            ? messages.EnumerateArray().Where(m => m.TryGetProperty("role", out var role) && role.GetString() == "tool").Select(m => m.GetProperty("content").ToString()).LastOrDefault()
+            : null;
+}
