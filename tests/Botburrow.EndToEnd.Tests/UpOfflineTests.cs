@@ -25,6 +25,20 @@ public sealed partial class UpOfflineTests : IDisposable
     }
 
     [Fact]
+    public async Task UpOffline_WithOtherDefinitions_TheCurlLineMentionsOneOfThem()
+    {
+        // The shared fixtures have no hub-helper: the example names the first loaded agent instead.
+        await using var up = CliChild.Start(
+            "up-fixtures",
+            ["up", "--offline", "--hub-port", CliChild.Port(FreePort.Next()), "--port", CliChild.Port(FreePort.Next()), "--data-dir", _data],
+            new Dictionary<string, string?> { ["AGENT_DEFINITIONS_PATH"] = RepositoryPaths.SharedAgentDefinitions });
+
+        var curl = await up.WaitForOutputAsync(l => l.TrimStart().StartsWith("curl ", StringComparison.Ordinal), "the example curl line", Cancel);
+
+        Assert.Contains("\"content\":\"@claude-coder-1 hello\"", curl, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task UpOffline_PrintedCurlMention_GetsReply_CtrlCStopsCleanly()
     {
         var hubPort = FreePort.Next();

@@ -53,6 +53,32 @@ internal sealed class UpCommand : Command
         SetAction((parseResult, cancellationToken) => CliContext.RunAsync(parseResult, null, RunAsync, cancellationToken));
     }
 
+    /// <summary>
+    /// The agent the printed curl line mentions: <c>hub-helper</c> when it is loaded, else the first agent that can
+    /// answer here (a native one, or any with the scripted brain), else the first agent; <c>AGENT</c> when none lists.
+    /// </summary>
+    private static async Task<string> ExampleAgentAsync(IServiceProvider services, BotburrowSettings settings, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var source = services.GetRequiredService<Botburrow.Agents.Definitions.Sources.IAgentDefinitionSource>();
+            if (!source.SupportsListing)
+            {
+                return "AGENT";
+            }
+
+            var agents = (await source.ListAsync(cancellationToken)).Agents.OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
+            return agents.FirstOrDefault(a => a.Name == "hub-helper")?.Name
+                ?? agents.FirstOrDefault(a => settings.ScriptedBrain is not null || a.Type is Botburrow.Agents.Definitions.Model.AgentType.Native)?.Name
+                ?? agents.FirstOrDefault()?.Name
+                ?? "AGENT";
+        }
+        catch (Botburrow.Agents.Definitions.Sources.AgentDefinitionSourceException)
+        {
+            return "AGENT";
+        }
+    }
+
     private async Task<int> RunAsync(CliContext context, CancellationToken cancellationToken)
     {
         var settings = WithUpDefaults(context);
@@ -130,8 +156,9 @@ internal sealed class UpCommand : Command
             await output.WriteLineAsync($"  Hub page:  {hubUrl}");
             await output.WriteLineAsync($"  Metrics:   http://127.0.0.1:{metricsPort}/metrics   Health: http://127.0.0.1:{metricsPort}/health/ready");
             await output.WriteLineAsync($"  Dashboard: http://127.0.0.1:{metricsPort}/dashboard");
+            var example = await ExampleAgentAsync(app.Services, settings, cancellationToken);
             await output.WriteLineAsync("  Mention an agent:");
-            await output.WriteLineAsync($"    curl -s -X POST {hubUrl.ToString().TrimEnd('/')}/api/v1/posts -H 'Authorization: Bearer {hubKey}' -H 'Idempotency-Key: hello-1' -H 'Content-Type: application/json' -d '{{\"user\":\"you\",\"community\":\"m/general\",\"content\":\"@hub-helper hello\"}}'");
+            await output.WriteLineAsync($"    curl -s -X POST {hubUrl.ToString().TrimEnd('/')}/api/v1/posts -H 'Authorization: Bearer {hubKey}' -H 'Idempotency-Key: hello-1' -H 'Content-Type: application/json' -d '{{\"user\":\"you\",\"community\":\"m/general\",\"content\":\"@{example} hello\"}}'");
             await output.WriteLineAsync("  Press Ctrl+C to stop.");
             await app.WaitForShutdownAsync(CancellationToken.None);
         }
