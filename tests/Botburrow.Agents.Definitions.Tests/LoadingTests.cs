@@ -174,7 +174,7 @@ public sealed class LoadingTests
         Assert.Equal(
             [
                 "skills/my-skill/SKILL.md:2:1: description: required key is missing",
-                "skills/my-skill/SKILL.md:3:19: requires_grants[0]: 'github' is not a valid grant; expected service:action[:resource], each segment lowercase letters, digits and hyphens or *, e.g. github:read, hub:*",
+                "skills/my-skill/SKILL.md:3:19: requires_grants[0]: 'github' is not a valid grant: it has 1 segment; expected service:action[:resource], each segment lowercase letters, digits and hyphens or *, e.g. github:read, hub:*",
             ],
             invalid.Problems.Select(p => p.Format()));
 

@@ -95,7 +95,7 @@ public sealed class MalformedDefinitionTests : IDisposable
     {
         var problems = await ProblemsAsync(Valid("    - hub:write", "    - Hub:Write"));
 
-        Assert.Equal([$"{File}:10:7: capabilities.grants[1]: 'Hub:Write' is not a valid grant; expected service:action[:resource], each segment lowercase letters, digits and hyphens or *, e.g. github:read, hub:*"], problems);
+        Assert.Equal([$"{File}:10:7: capabilities.grants[1]: 'Hub:Write' is not a valid grant: 'Hub' is neither a name (lowercase letters, digits, hyphens) nor *; expected service:action[:resource], each segment lowercase letters, digits and hyphens or *, e.g. github:read, hub:*"], problems);
     }
 
     [Fact]

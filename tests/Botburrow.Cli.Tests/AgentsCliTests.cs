@@ -72,7 +72,7 @@ public sealed class AgentsCliTests : IDisposable
         Assert.Equal(
             [
                 "agents/hot-agent/config.yaml:6:16: brain.temperature: 3.5 is out of range (0 to 2)",
-                "agents/hot-agent/config.yaml:8:12: capabilities.grants[0]: 'github' is not a valid grant; expected service:action[:resource], each segment lowercase letters, digits and hyphens or *, e.g. github:read, hub:*",
+                "agents/hot-agent/config.yaml:8:12: capabilities.grants[0]: 'github' is not a valid grant: it has 1 segment; expected service:action[:resource], each segment lowercase letters, digits and hyphens or *, e.g. github:read, hub:*",
                 $"Checked 2 agents and 0 skills in {_temp}: 2 problems in 1 file.",
             ],
             lines);

@@ -19,7 +19,7 @@ internal static class AgentSchema
         MaxLength = 50,
     };
 
-    private static readonly StringRule Grant = new() { Pattern = GrantSyntax.Pattern(), PatternMessage = "a valid grant; expected " + GrantSyntax.Help };
+    private static readonly StringRule Grant = GrantSyntax.Rule();
     private static readonly StringRule Community = new() { Pattern = Patterns.Community(), PatternHelp = "m/ followed by lowercase letters, digits and hyphens, e.g. m/general" };
 
     public static ObjectRule Root { get; } = new(

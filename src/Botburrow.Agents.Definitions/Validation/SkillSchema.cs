@@ -14,7 +14,7 @@ internal static class SkillSchema
             ("version", new StringRule { Pattern = Patterns.SemanticVersion(), PatternHelp = "a version like 1.0.0" }),
             ("author", Text),
             ("requires_cli", new ArrayRule(Text, unique: true)),
-            ("requires_grants", new ArrayRule(new StringRule { Pattern = GrantSyntax.Pattern(), PatternMessage = "a valid grant; expected " + GrantSyntax.Help }, unique: true)),
+            ("requires_grants", new ArrayRule(GrantSyntax.Rule(), unique: true)),
             ("triggers", new ObjectRule(
             [
                 ("keywords", new ArrayRule(Text)),

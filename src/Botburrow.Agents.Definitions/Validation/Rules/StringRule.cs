@@ -28,6 +28,9 @@ internal sealed class StringRule : Rule
 
     public bool AbsoluteUri { get; init; }
 
+    /// <summary>A check of the value's meaning: the problem, or <see langword="null"/> when the value is good.</summary>
+    public Func<string, string?>? Validate { get; init; }
+
     public override string Expected => "a string";
 
     public override void Check(YNode node, string path, ProblemCollector problems)
@@ -62,6 +65,11 @@ internal sealed class StringRule : Rule
             problems.Add(node, path, PatternMessage is not null
                 ? $"'{Shorten(value)}' is not {PatternMessage}"
                 : $"'{Shorten(value)}' does not match {Pattern}" + (PatternHelp is null ? "" : $" ({PatternHelp})"));
+        }
+
+        if (Validate?.Invoke(value) is { } problem)
+        {
+            problems.Add(node, path, problem);
         }
 
         if (AbsoluteUri && (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
