@@ -200,10 +200,9 @@ public sealed partial class CoordinatorService : BackgroundService
                 HubReachable = true;
                 failures = 0;
                 var enqueued = 0;
-                var running = agents.Count == 0 ? null : await RunningInboxClaimsAsync(stoppingToken);
                 foreach (var agent in agents)
                 {
-                    if (await EnqueueInboxAsync(agent, running, stoppingToken) == EnqueueOutcome.Enqueued)
+                    if (await EnqueueInboxAsync(agent, stoppingToken) == EnqueueOutcome.Enqueued)
                     {
                         enqueued++;
                     }
@@ -233,22 +232,21 @@ public sealed partial class CoordinatorService : BackgroundService
         }
     }
 
-    /// <summary>When each agent's running INBOX activation was claimed, by agent.</summary>
-    private async Task<Dictionary<string, DateTimeOffset>> RunningInboxClaimsAsync(CancellationToken cancellationToken)
+    /// <summary>When <paramref name="agentId"/>'s running INBOX activation was claimed, or <see langword="null"/>.</summary>
+    private async Task<DateTimeOffset?> RunningInboxClaimAsync(string agentId, CancellationToken cancellationToken)
     {
-        var claims = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         foreach (var activation in await _queue.ListActivationsAsync(cancellationToken))
         {
-            if (activation.TaskType == TaskType.Inbox)
+            if (activation.TaskType == TaskType.Inbox && activation.AgentId == agentId)
             {
-                claims[activation.AgentId] = activation.ClaimedAt;
+                return activation.ClaimedAt;
             }
         }
 
-        return claims;
+        return null;
     }
 
-    private async Task<EnqueueOutcome?> EnqueueInboxAsync(HubAgent agent, Dictionary<string, DateTimeOffset>? runningInbox, CancellationToken cancellationToken)
+    private async Task<EnqueueOutcome?> EnqueueInboxAsync(HubAgent agent, CancellationToken cancellationToken)
     {
         var definition = await FindDefinitionAsync(agent.Name, cancellationToken);
         if (definition is null || await IsOverBudgetAsync(agent.Name, cancellationToken))
@@ -269,7 +267,8 @@ public sealed partial class CoordinatorService : BackgroundService
 
         // An INBOX run claimed after the newest unread notification arrived lists (and answers) all of them: a
         // follow-up would find nothing to do. Whatever that run leaves unread is seen again once it has ended.
-        if (runningInbox is not null && runningInbox.TryGetValue(agent.Name, out var claimedAt) && notifications.Max(n => n.CreatedAt) <= claimedAt)
+        // Looked up right before enqueueing (not once per poll), so a claim made meanwhile is seen.
+        if (await RunningInboxClaimAsync(agent.Name, cancellationToken) is { } claimedAt && notifications.Max(n => n.CreatedAt) <= claimedAt)
         {
             LogAlreadyBeingAnswered(_logger, agent.Name, notifications.Count);
             return null;
