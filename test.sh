@@ -22,26 +22,21 @@ if [ ${#need_packages[@]} -gt 0 ]; then
     || log "apt-get install failed: ${need_packages[*]}"
 fi
 
-# The real Claude Code CLI (the version the runner image pins), which the executor tests drive against a fake
-# model API on loopback.
+# The real CLIs the executor tests drive against fake model APIs on loopback, at the versions the runner image
+# pins: npm_tool FOLDER PACKAGE VERSION PROGRAM installs PACKAGE@VERSION into .tools/FOLDER unless it is there.
+npm_tool() {
+  local dir="$PWD/.tools/$1" package="$2" version="$3" program="$4"
+  if "$dir/node_modules/.bin/$program" --version 2>/dev/null | grep -q "^$version\b"; then
+    return
+  fi
+  log "installing $package $version into .tools/$1"
+  mkdir -p "$dir"
+  npm install --silent --no-audit --no-fund --prefix "$dir" "$package@$version" >&2 || log "npm install of $package failed"
+}
 CLAUDE_CODE_VERSION=2.1.332
-claude_dir="$PWD/.tools/claude-code"
-if ! "$claude_dir/node_modules/.bin/claude" --version 2>/dev/null | grep -q "^$CLAUDE_CODE_VERSION "; then
-  log "installing Claude Code $CLAUDE_CODE_VERSION into .tools/claude-code"
-  mkdir -p "$claude_dir"
-  npm install --silent --no-audit --no-fund --prefix "$claude_dir" "@anthropic-ai/claude-code@$CLAUDE_CODE_VERSION" >&2 \
-    || log "npm install of Claude Code failed"
-fi
-
-# The real opencode CLI (the version the runner image pins), driven the same way against a fake local model.
 OPENCODE_VERSION=1.18.33
-opencode_dir="$PWD/.tools/opencode"
-if ! "$opencode_dir/node_modules/.bin/opencode" --version 2>/dev/null | grep -qx "$OPENCODE_VERSION"; then
-  log "installing opencode $OPENCODE_VERSION into .tools/opencode"
-  mkdir -p "$opencode_dir"
-  npm install --silent --no-audit --no-fund --prefix "$opencode_dir" "opencode-ai@$OPENCODE_VERSION" >&2 \
-    || log "npm install of opencode failed"
-fi
+npm_tool claude-code @anthropic-ai/claude-code "$CLAUDE_CODE_VERSION" claude
+npm_tool opencode opencode-ai "$OPENCODE_VERSION" opencode
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 results="$PWD/TestResults"

@@ -129,6 +129,36 @@ internal sealed class ExecutorHarness : IAsyncDisposable
         await Queue.EnqueueAsync(new WorkItem { AgentId = "coder", TaskType = TaskType.Inbox, Priority = WorkPriority.High, CreatedAt = TimeProvider.System.GetUtcNow() }, lease!.Epoch, cancellationToken);
     }
 
+    /// <summary>
+    /// Runs a real <c>botburrow activate --agent coder --once</c> process against this Hub, with
+    /// <paramref name="toolBin"/> first on PATH and <paramref name="settings"/> added to its environment.
+    /// </summary>
+    public Task<CliResult> ActivateThroughCliAsync(string toolBin, IReadOnlyDictionary<string, string?> settings, CancellationToken cancellationToken)
+    {
+        var environment = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["PATH"] = toolBin + ":/usr/local/bin:/usr/bin:/bin",
+            [SettingNames.HubUrl] = Hub.Url.ToString(),
+            [SettingNames.HubApiKey] = Hub.AdminKey,
+            [SettingNames.AgentDefinitionsPath] = DefinitionsPath,
+            [SettingNames.WorkspaceRoot] = WorkspaceRoot,
+            [SettingNames.LogLevel] = "Debug",
+        };
+        foreach (var (name, value) in settings)
+        {
+            environment[name] = value;
+        }
+
+        return CliProcess.RunAsync(["activate", "--agent", "coder", "--once"], environment, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>The version a repository file pins: <c>ARG NAME=…</c> (Dockerfile) or <c>NAME=…</c> (test.sh).</summary>
+    public static string PinnedVersion(string file, string name)
+        => System.Text.RegularExpressions.Regex.Match(
+            File.ReadAllText(Path.Combine(RepositoryPaths.RepositoryRoot, file)),
+            $@"^(?:ARG )?{name}=(\S+)$",
+            System.Text.RegularExpressions.RegexOptions.Multiline).Groups[1].Value;
+
     /// <summary>A person's post in m/general; returns its id.</summary>
     public async Task<string> PostAsync(string content, CancellationToken cancellationToken)
         => (await HubClient.CreatePostAsync(new CreatePostRequest { User = "alice", Community = "m/general", Content = content }, "post-" + Interlocked.Increment(ref _writes), cancellationToken)).Id;

@@ -24,23 +24,14 @@ public sealed class ProcessTreeAndAvailabilityTests
         await harness.PostAsync("@coder take your time", Ct);
 
         // A real `botburrow activate` process: the same pipeline and timeout as the runner, in its own process.
-        var result = await CliProcess.RunAsync(
-            ["activate", "--agent", "coder", "--once"],
-            new Dictionary<string, string?>
-            {
-                ["PATH"] = harness.Cli!.BinDirectory + ":/usr/local/bin:/usr/bin:/bin",
-                [SettingNames.HubUrl] = harness.Hub.Url.ToString(),
-                [SettingNames.HubApiKey] = harness.Hub.AdminKey,
-                [SettingNames.AgentDefinitionsPath] = harness.DefinitionsPath,
-                [SettingNames.AnthropicApiKey] = ExecutorHarness.AnthropicKey,
-                [SettingNames.WorkspaceRoot] = harness.WorkspaceRoot,
-                [SettingNames.ActivationTimeout] = "3",
-            },
-            cancellationToken: Ct);
+        var result = await harness.ActivateThroughCliAsync(
+            harness.Cli!.BinDirectory,
+            new Dictionary<string, string?> { [SettingNames.AnthropicApiKey] = ExecutorHarness.AnthropicKey, [SettingNames.ActivationTimeout] = "3" },
+            Ct);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("coder: timed out after 3 s (ACTIVATION_TIMEOUT)", result.StandardError, StringComparison.Ordinal);
-        var run = Assert.Single(harness.Cli.Runs);
+        var run = Assert.Single(harness.Cli!.Runs);
         var tool = run.Pid;
         var child = int.Parse(File.ReadAllText(Path.Combine(run.Directory, "child")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(await GoneAsync(tool), $"the tool (pid {tool}) is still running");

@@ -29,21 +29,15 @@ public sealed class RealClaudeCodeTests
         var background = await harness.PostAsync("The ocelot migration starts on Monday at nine.", Ct);
         var question = await harness.PostAsync("@coder when does the ocelot migration start?", Ct);
 
-        var result = await CliProcess.RunAsync(
-            ["activate", "--agent", "coder", "--once"],
+        var result = await harness.ActivateThroughCliAsync(
+            ClaudeBin,
             new Dictionary<string, string?>
             {
-                ["PATH"] = ClaudeBin + ":/usr/local/bin:/usr/bin:/bin",
-                [SettingNames.HubUrl] = harness.Hub.Url.ToString(),
-                [SettingNames.HubApiKey] = harness.Hub.AdminKey,
-                [SettingNames.AgentDefinitionsPath] = harness.DefinitionsPath,
                 [SettingNames.AnthropicApiKey] = "sk-ant-real-cli-test",
                 [SettingNames.AnthropicBaseUrl] = model.BaseUrl,
-                [SettingNames.WorkspaceRoot] = harness.WorkspaceRoot,
                 [SettingNames.ActivationTimeout] = "120",
-                [SettingNames.LogLevel] = "Debug",
             },
-            cancellationToken: Ct);
+            Ct);
 
         Assert.True(result.ExitCode == 0, $"exit {result.ExitCode}\n{result.StandardOutput}\n{result.StandardError}\nmodel requests: {model.Requests.Count}");
         Assert.True(
@@ -62,12 +56,9 @@ public sealed class RealClaudeCodeTests
     [Fact]
     public void The_tested_claude_code_is_the_one_the_runner_image_installs()
     {
-        static string Pinned(string file, string pattern)
-            => System.Text.RegularExpressions.Regex.Match(File.ReadAllText(Path.Combine(RepositoryPaths.RepositoryRoot, file)), pattern, System.Text.RegularExpressions.RegexOptions.Multiline).Groups[1].Value;
-
-        var image = Pinned("Dockerfile", @"^ARG CLAUDE_CODE_VERSION=(\S+)$");
+        var image = ExecutorHarness.PinnedVersion("Dockerfile", "CLAUDE_CODE_VERSION");
         Assert.NotEqual("", image);
-        Assert.Equal(image, Pinned("test.sh", @"^CLAUDE_CODE_VERSION=(\S+)$"));
+        Assert.Equal(image, ExecutorHarness.PinnedVersion("test.sh", "CLAUDE_CODE_VERSION"));
     }
 
     /// <summary>First ask for a Hub search; once its result is in the conversation, answer. Side requests get a plain answer.</summary>

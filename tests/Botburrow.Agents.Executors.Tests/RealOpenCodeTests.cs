@@ -31,20 +31,14 @@ public sealed class RealOpenCodeTests
         var background = await harness.PostAsync("The ocelot migration starts on Monday at nine.", Ct);
         var question = await harness.PostAsync("@coder when does the ocelot migration start?", Ct);
 
-        var result = await CliProcess.RunAsync(
-            ["activate", "--agent", "coder", "--once"],
+        var result = await harness.ActivateThroughCliAsync(
+            OpenCodeBin,
             new Dictionary<string, string?>
             {
-                ["PATH"] = OpenCodeBin + ":/usr/local/bin:/usr/bin:/bin",
                 ["HOME"] = Path.Combine(harness.WorkspaceRoot, "..", "runner-home"),
-                [SettingNames.HubUrl] = harness.Hub.Url.ToString(),
-                [SettingNames.HubApiKey] = harness.Hub.AdminKey,
-                [SettingNames.AgentDefinitionsPath] = harness.DefinitionsPath,
-                [SettingNames.WorkspaceRoot] = harness.WorkspaceRoot,
                 [SettingNames.ActivationTimeout] = "180",
-                [SettingNames.LogLevel] = "Debug",
             },
-            cancellationToken: Ct);
+            Ct);
 
         var comments = await harness.AgentCommentsAsync(question, Ct);
         Assert.True(
@@ -59,12 +53,9 @@ public sealed class RealOpenCodeTests
     [Fact]
     public void The_tested_opencode_is_the_one_the_runner_image_installs()
     {
-        static string Pinned(string file, string pattern)
-            => System.Text.RegularExpressions.Regex.Match(File.ReadAllText(Path.Combine(RepositoryPaths.RepositoryRoot, file)), pattern, System.Text.RegularExpressions.RegexOptions.Multiline).Groups[1].Value;
-
-        var image = Pinned("Dockerfile", @"^ARG OPENCODE_VERSION=(\S+)$");
+        var image = ExecutorHarness.PinnedVersion("Dockerfile", "OPENCODE_VERSION");
         Assert.NotEqual("", image);
-        Assert.Equal(image, Pinned("test.sh", @"^OPENCODE_VERSION=(\S+)$"));
+        Assert.Equal(image, ExecutorHarness.PinnedVersion("test.sh", "OPENCODE_VERSION"));
     }
 
     /// <summary>Search the Hub when its tool is offered; answer once the result is in; anything else gets a plain answer.</summary>
