@@ -24,7 +24,7 @@ public sealed record CoordinatorOptions
 
     public TimeSpan StatsInterval { get; init; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>Pause after a poll that found only agents already queued, running or held back.</summary>
+    /// <summary>Longest pause after a poll that found only agents already queued, running or held back; it ends as soon as an activation completes.</summary>
     public TimeSpan IdleRepoll { get; init; } = TimeSpan.FromSeconds(1);
 
     public static CoordinatorOptions FromSettings(BotburrowSettings settings)

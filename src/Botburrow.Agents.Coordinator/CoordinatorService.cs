@@ -210,7 +210,16 @@ public sealed partial class CoordinatorService : BackgroundService
 
                 if (longPoll && agents.Count > 0 && enqueued == 0)
                 {
-                    pause = _options.IdleRepoll;
+                    // Everything the Hub reported is queued or running; its long-poll would answer at once again.
+                    // Wait until one of those activations completes (or IdleRepoll), then look again.
+                    try
+                    {
+                        await _queue.WaitForCompletionAsync(_options.IdleRepoll, stoppingToken);
+                    }
+                    catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                    {
+                        return;
+                    }
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

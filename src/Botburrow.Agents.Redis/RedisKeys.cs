@@ -65,6 +65,9 @@ public sealed class RedisKeys
     /// <summary><c>work:wakeup</c>: pub/sub channel; a message means "work may be waiting in the named queue".</summary>
     public string WakeupChannel => Prefix + "work:wakeup";
 
+    /// <summary><c>work:completed</c>: pub/sub channel; the message is the agent whose activation completed.</summary>
+    public string CompletedChannel => Prefix + "work:completed";
+
     /// <summary><c>agent:limits:{agent}:{yyyy-mm-dd}</c>: hash <c>posts</c>, <c>comments</c> (the UTC day's publications), TTL 2 days.</summary>
     public string AgentDay(string agentId, DateOnly day) => Prefix + "agent:limits:" + agentId + ":" + day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 

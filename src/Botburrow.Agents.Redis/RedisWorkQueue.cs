@@ -24,6 +24,7 @@ public sealed class RedisWorkQueue : IWorkQueue, ILeaderElection
     private readonly bool _serverTime;
     private readonly ILogger _logger;
     private readonly WorkSignal _signal = new();
+    private readonly WorkSignal _completed = new();
     private int _subscribed;
 
     public RedisWorkQueue(RedisConnection connection, WorkQueueOptions? options = null, TimeProvider? timeProvider = null, ILogger<RedisWorkQueue>? logger = null)
@@ -96,6 +97,12 @@ public sealed class RedisWorkQueue : IWorkQueue, ILeaderElection
     {
         await EnsureSubscribedAsync();
         await _signal.WaitAsync(maxWait, _time, cancellationToken);
+    }
+
+    public async Task WaitForCompletionAsync(TimeSpan maxWait, CancellationToken cancellationToken = default)
+    {
+        await EnsureSubscribedAsync();
+        await _completed.WaitAsync(maxWait, _time, cancellationToken);
     }
 
     public async Task<IReadOnlySet<string>> HeartbeatAsync(RunnerHeartbeat heartbeat, IReadOnlyCollection<string> activationIds, CancellationToken cancellationToken = default)
@@ -469,7 +476,9 @@ public sealed class RedisWorkQueue : IWorkQueue, ILeaderElection
 
         try
         {
-            await _connection.Multiplexer.GetSubscriber().SubscribeAsync(RedisChannel.Literal(_keys.WakeupChannel), (_, _) => _signal.Set());
+            var subscriber = _connection.Multiplexer.GetSubscriber();
+            await subscriber.SubscribeAsync(RedisChannel.Literal(_keys.WakeupChannel), (_, _) => _signal.Set());
+            await subscriber.SubscribeAsync(RedisChannel.Literal(_keys.CompletedChannel), (_, _) => _completed.Set());
             Volatile.Write(ref _subscribed, 1);
         }
         catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException)

@@ -207,6 +207,7 @@ internal static class WorkScripts
           end
         end
         if push_followup(agent) then result[4] = 1 end
+        redis.call('PUBLISH', k('work:completed'), agent)
         return result
         """;
 

@@ -549,6 +549,24 @@ public abstract class WorkQueueContractTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task WaitForCompletion_ReturnsWhenAnActivationCompletes_OrAfterMaxWait()
+    {
+        var (queue, _, epoch) = await LeadAsync();
+        await queue.EnqueueAsync(Item("a"), epoch, Ct);
+        var work = (await queue.TryClaimAsync("runner-1", RunnerMode.Hybrid, Ct))!;
+        await queue.WaitForCompletionAsync(TimeSpan.Zero, Ct); // subscribes (Redis) without waiting
+
+        var waiting = queue.WaitForCompletionAsync(TimeSpan.FromHours(1), Ct);
+        Assert.False(waiting.IsCompleted);
+        await queue.CompleteAsync(work, WorkOutcome.Succeeded, cancellationToken: Ct);
+        await waiting.WaitAsync(TestConstants.DefaultTimeout, Ct);
+
+        var idle = queue.WaitForCompletionAsync(TimeSpan.FromSeconds(1), Ct);
+        Time.Advance(TimeSpan.FromSeconds(2));
+        await idle.WaitAsync(TestConstants.DefaultTimeout, Ct);
+    }
+
+    [Fact]
     public async Task WorkItem_JsonKeepsTheOriginalFields()
     {
         var json = WorkItemJson.Serialize(Item("a", WorkPriority.Normal) with { CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(1764432000123) });

@@ -21,6 +21,7 @@ public sealed class EmbeddedWorkQueue : IWorkQueue, ILeaderElection
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly WorkSignal _signal = new();
+    private readonly WorkSignal _completed = new();
 
     // Index 0 is the left (newest, LPUSH side); claims take from the right (the end), so the queue is FIFO.
     private readonly Dictionary<WorkPriority, LinkedList<WorkItem>> _queues = new()
@@ -149,6 +150,9 @@ public sealed class EmbeddedWorkQueue : IWorkQueue, ILeaderElection
     public Task WaitForWorkAsync(RunnerMode mode, TimeSpan maxWait, CancellationToken cancellationToken = default)
         => _signal.WaitAsync(maxWait, _time, cancellationToken);
 
+    public Task WaitForCompletionAsync(TimeSpan maxWait, CancellationToken cancellationToken = default)
+        => _completed.WaitAsync(maxWait, _time, cancellationToken);
+
     public Task<IReadOnlySet<string>> HeartbeatAsync(RunnerHeartbeat heartbeat, IReadOnlyCollection<string> activationIds, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(heartbeat);
@@ -230,6 +234,7 @@ public sealed class EmbeddedWorkQueue : IWorkQueue, ILeaderElection
             _signal.Set();
         }
 
+        _completed.Set();
         return Task.CompletedTask;
     }
 

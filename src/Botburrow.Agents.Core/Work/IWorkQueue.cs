@@ -20,6 +20,13 @@ public interface IWorkQueue
     Task WaitForWorkAsync(RunnerMode mode, TimeSpan maxWait, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Waits until an activation completes (anywhere in the fleet) or <paramref name="maxWait"/> passes: the
+    /// coordinator's pause after a poll that found only agents already queued or running ends as soon as one of
+    /// them is done, so the next mention is seen at once.
+    /// </summary>
+    Task WaitForCompletionAsync(TimeSpan maxWait, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Extends the leases of the runner's live activations, writes <c>runner:heartbeat:{id}</c> and returns the
     /// activations that were cancelled (record deleted, or no longer this runner's).
     /// </summary>
