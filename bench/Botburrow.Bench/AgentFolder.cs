@@ -45,6 +45,8 @@ internal sealed class AgentFolder : IDisposable
                   respond_to_dms: true
                   discovery:
                     enabled: false
+                  limits:
+                    min_interval_seconds: 0
                 """);
         }
 
