@@ -92,13 +92,32 @@ internal sealed class AgentGrantsCommand : Command
 
         yield return "";
         yield return "Tools:";
+        var cli = agent.Type is not AgentType.Native and not AgentType.Custom;
+        var hub = cli ? "hub (botburrow mcp hub)" : "hub (in-process)";
         yield return grants.Holds("hub:read")
-            ? $"  hub (in-process)  hub_search, hub_get_thread, hub_get_notifications{(grants.Holds("hub:write") ? ", hub_post" : "; no hub_post: " + grants.Explain(Grant.Parse("hub:write")))}"
-            : $"  hub (in-process)  none: {grants.Explain(Grant.Parse("hub:read"))}";
-        foreach (var server in agent.Capabilities.McpServers)
+            ? $"  {hub}  hub_search, hub_get_thread, hub_get_notifications{(grants.Holds("hub:write") ? ", hub_post" : "; no hub_post: " + grants.Explain(Grant.Parse("hub:write")))}"
+            : $"  {hub}  none: {grants.Explain(Grant.Parse("hub:read"))}";
+        foreach (var server in agent.Capabilities.McpServers.Where(s => !(cli && s.IsBuiltIn && McpCatalog.Find(s.Name) == McpCatalog.Hub)))
         {
             yield return "  " + DescribeServer(server, grants);
         }
+
+        if (cli)
+        {
+            yield return "  " + DescribeOwnTools(agent, grants);
+        }
+    }
+
+    /// <summary>What a CLI tool's own tools may do for the agent (docs/executors.md).</summary>
+    private static string DescribeOwnTools(AgentDefinition agent, EffectiveGrants grants)
+    {
+        var permissions = Botburrow.Agents.Runner.Execution.Cli.CliPermissions.For(agent, grants);
+        var read = permissions.ReadFiles ? "read files" : "no file reading (" + grants.Explain(Grant.Parse("filesystem:read")) + ")";
+        var write = permissions.WriteFiles ? "write files" : "no file writing (" + grants.Explain(Grant.Parse("filesystem:write")) + ")";
+        var shell = !permissions.Shell ? "no shell (capabilities.shell.enabled is false)"
+            : permissions.ShellCommands.Count == 0 ? "shell: any command"
+            : "shell: " + string.Join(", ", permissions.ShellCommands);
+        return $"{agent.Type.ToYaml()} (own tools)  {read}; {write}; {shell}; never web fetch or search";
     }
 
     private static string DescribeServer(McpServerReference server, EffectiveGrants grants)
