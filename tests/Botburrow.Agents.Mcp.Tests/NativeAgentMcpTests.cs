@@ -90,6 +90,19 @@ public sealed class NativeAgentMcpTests
         Assert.Contains("mcp_server_start_failed", result.StandardError, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task With_nothing_to_answer_no_server_is_started()
+    {
+        // The same broken server: a run with no unread notification never asks the model, so it starts nothing.
+        await using var hub = await DevHubScope.StartAsync(("alpha", Config("crashy", "--crash-at-start")));
+        var script = WriteScript(hub, """{"turns": [{"text": "never asked"}]}""");
+
+        var result = await ActivateAsync(hub, script);
+
+        Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
+        Assert.DoesNotContain("mcp_server_start", result.StandardError, StringComparison.Ordinal);
+    }
+
     private static string Config(string? server, string extraArg)
     {
         var servers = server is null ? "" : $$"""

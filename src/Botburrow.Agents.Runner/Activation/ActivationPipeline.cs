@@ -82,14 +82,11 @@ public sealed partial class ActivationPipeline
         var state = new RunState(work, agent, executor, new ActivationMeter(_prices, Remaining(budget)), _time.GetUtcNow());
         var outcome = WorkOutcome.Failed;
         string? error = null;
-        ActivationTools? tools = null;
+        // Tools (MCP servers, a CLI tool's workspace) are opened on the first question, not before: a run with
+        // nothing to answer starts no server.
+        state.OpenTools = ct => OpenToolsAsync(agent, work.ActivationId, executor as CliExecutor, ct);
         try
         {
-            tools = await OpenToolsAsync(agent, work.ActivationId, executor as CliExecutor, cancellationToken);
-            state.Tools = tools.Tools;
-            state.McpServers = tools.Servers;
-            state.Workspace = tools.WorkspaceDirectory;
-            state.Grants = tools.Grants;
             if (work.Item.TaskType == TaskType.Inbox)
             {
                 await ProcessInboxAsync(state, cancellationToken);
@@ -124,7 +121,7 @@ public sealed partial class ActivationPipeline
             span?.SetTag("botburrow.outcome", OutcomeName(outcome));
             span?.SetTag("gen_ai.usage.input_tokens", state.Meter.InputTokens);
             span?.SetTag("gen_ai.usage.output_tokens", state.Meter.OutputTokens);
-            if (tools is not null)
+            if (state.OpenedTools is { } tools)
             {
                 await tools.DisposeAsync();
             }
@@ -479,6 +476,7 @@ public sealed partial class ActivationPipeline
             throw new ActivationFailedException($"Executor '{ExecutorSelector.TypeName(prompt.Agent.Type)}' not available: {unavailable}");
         }
 
+        await state.EnsureToolsAsync(cancellationToken);
         var conversation = new ConversationRecorder(subject);
         state.Conversations.Add(conversation);
         AgentAnswer answer;
@@ -634,6 +632,26 @@ public sealed partial class ActivationPipeline
         public int Posts { get; set; }
 
         public int Skipped { get; set; }
+
+        /// <summary>Opens the agent's tools for this activation (called once, on the first question).</summary>
+        public Func<CancellationToken, Task<ActivationTools>>? OpenTools { get; set; }
+
+        /// <summary>The tools opened for this activation, or <see langword="null"/> while none was asked for.</summary>
+        public ActivationTools? OpenedTools { get; private set; }
+
+        public async Task EnsureToolsAsync(CancellationToken cancellationToken)
+        {
+            if (OpenedTools is not null || OpenTools is null)
+            {
+                return;
+            }
+
+            OpenedTools = await OpenTools(cancellationToken);
+            Tools = OpenedTools.Tools;
+            McpServers = OpenedTools.Servers;
+            Workspace = OpenedTools.WorkspaceDirectory;
+            Grants = OpenedTools.Grants;
+        }
 
         /// <summary>The agent's tools for this activation (Hub tools by grant, MCP servers).</summary>
         public IReadOnlyList<Microsoft.Extensions.AI.AITool> Tools { get; set; } = [];
