@@ -295,6 +295,7 @@ public sealed partial class CoordinatorService : BackgroundService
                 TaskType = TaskType.Inbox,
                 Priority = urgent ? WorkPriority.High : WorkPriority.Normal,
                 InboxCount = notifications.Count,
+                NewestNotificationMs = notifications.Max(n => n.CreatedAt).ToUnixTimeMilliseconds(),
                 CreatedAt = _timeProvider.GetUtcNow(),
                 TraceParent = Activity.Current?.Id,
             },

@@ -51,6 +51,7 @@ public sealed class RedisWorkQueue : IWorkQueue, ILeaderElection
         {
             "enqueued" => EnqueueOutcome.Enqueued,
             "followup" => EnqueueOutcome.CoalescedIntoFollowUp,
+            "answered" => EnqueueOutcome.AnsweredByRunningActivation,
             "queued" => EnqueueOutcome.AlreadyQueued,
             "backoff" => EnqueueOutcome.InBackoff,
             "stale" => EnqueueOutcome.StaleEpoch,

@@ -57,7 +57,16 @@ internal static class WorkScripts
               redis.call('HDEL', k('work:backoff'), agent)
             end
           end
-          if redis.call('HEXISTS', k('work:active'), agent) == 1 then
+          local active = redis.call('HGET', k('work:active'), agent)
+          if active then
+            -- An INBOX run claimed after the item's newest notification answers it already: record nothing.
+            local item = cjson.decode(json)
+            if item.task_type == 'inbox' and type(item.newest_notification_ms) == 'number' then
+              local running = redis.call('HMGET', k('activation:' .. active), 'task', 'claimed_at')
+              if running[1] == 'inbox' and running[2] and tonumber(running[2]) >= item.newest_notification_ms then
+                return 'answered'
+              end
+            end
             merge_followup(agent, priority, json)
             return 'followup'
           end
@@ -289,6 +298,7 @@ internal static class WorkScripts
             redis.call('LREM', k('work:dead'), 1, e)
             local item = d.item
             item.attempt = 1
+            item.newest_notification_ms = nil -- an operator's requeue always becomes work (or a follow-up)
             push(item.agent_id, item.priority, cjson.encode(item), true)
             return 1
           end

@@ -549,6 +549,27 @@ public abstract class WorkQueueContractTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task InboxWork_ForNotificationsTheRunningInboxRunSees_IsDropped_NewerOnesBecomeAFollowUp()
+    {
+        var (queue, _, epoch) = await LeadAsync();
+        await queue.EnqueueAsync(Item("a"), epoch, Ct);
+        var work = (await queue.TryClaimAsync("runner-1", RunnerMode.Hybrid, Ct))!;
+        var claimedMs = work.ClaimedAt.ToUnixTimeMilliseconds();
+
+        // Its newest notification arrived before the claim: the running activation lists and answers it.
+        Assert.Equal(EnqueueOutcome.AnsweredByRunningActivation, await queue.EnqueueAsync(Item("a") with { NewestNotificationMs = claimedMs - 500 }, epoch, Ct));
+        await queue.CompleteAsync(work, WorkOutcome.Succeeded, cancellationToken: Ct);
+        Assert.Null(await queue.TryClaimAsync("runner-1", RunnerMode.Hybrid, Ct)); // nothing left behind
+
+        // A notification newer than the claim still becomes a follow-up.
+        await queue.EnqueueAsync(Item("b"), epoch, Ct);
+        var second = (await queue.TryClaimAsync("runner-1", RunnerMode.Hybrid, Ct))!;
+        Assert.Equal(EnqueueOutcome.CoalescedIntoFollowUp, await queue.EnqueueAsync(Item("b") with { NewestNotificationMs = second.ClaimedAt.ToUnixTimeMilliseconds() + 500 }, epoch, Ct));
+        await queue.CompleteAsync(second, WorkOutcome.Succeeded, cancellationToken: Ct);
+        Assert.Equal("b", (await queue.TryClaimAsync("runner-1", RunnerMode.Hybrid, Ct))?.Item.AgentId);
+    }
+
+    [Fact]
     public async Task WaitForCompletion_ReturnsWhenAnActivationCompletes_OrAfterMaxWait()
     {
         var (queue, _, epoch) = await LeadAsync();

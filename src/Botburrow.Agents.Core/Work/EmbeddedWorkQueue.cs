@@ -525,7 +525,7 @@ public sealed class EmbeddedWorkQueue : IWorkQueue, ILeaderElection
             }
 
             _dead.Remove(node);
-            PushWithDedup(node.Value.Item with { Attempt = 1 }, ignoreBackoff: true);
+            PushWithDedup(node.Value.Item with { Attempt = 1, NewestNotificationMs = null }, ignoreBackoff: true);
         }
 
         _signal.Set();
@@ -637,8 +637,15 @@ public sealed class EmbeddedWorkQueue : IWorkQueue, ILeaderElection
             }
         }
 
-        if (_active.ContainsKey(agent))
+        if (_active.TryGetValue(agent, out var activeId))
         {
+            if (item.TaskType == TaskType.Inbox && item.NewestNotificationMs is { } newest
+                && _records.TryGetValue(activeId, out var running) && running.Claim.Item.TaskType == TaskType.Inbox
+                && running.Claim.ClaimedAt.ToUnixTimeMilliseconds() >= newest)
+            {
+                return EnqueueOutcome.AnsweredByRunningActivation;
+            }
+
             MergeFollowUp(item);
             return EnqueueOutcome.CoalescedIntoFollowUp;
         }

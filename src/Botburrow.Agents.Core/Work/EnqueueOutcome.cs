@@ -9,6 +9,12 @@ public enum EnqueueOutcome
     /// <summary>The agent is running: recorded as its follow-up, enqueued when the run ends.</summary>
     CoalescedIntoFollowUp,
 
+    /// <summary>
+    /// The agent's running INBOX activation was claimed after the item's newest notification arrived: it answers
+    /// that notification already, so nothing is recorded.
+    /// </summary>
+    AnsweredByRunningActivation,
+
     /// <summary>The agent already has a queued item (upgraded in place when the new priority is higher).</summary>
     AlreadyQueued,
 

@@ -41,6 +41,14 @@ public sealed record WorkItem
     [JsonPropertyName("last_error")]
     public string? LastError { get; init; }
 
+    /// <summary>
+    /// For INBOX work, when the newest unread notification it is for arrived (epoch milliseconds): the queue drops
+    /// the item instead of making it a follow-up when the agent's running INBOX activation was claimed after that,
+    /// since that run lists and answers it already.
+    /// </summary>
+    [JsonPropertyName("newest_notification_ms")]
+    public long? NewestNotificationMs { get; init; }
+
     /// <summary>The fencing epoch of the leader that enqueued the item; set by the queue.</summary>
     [JsonPropertyName("epoch")]
     public long Epoch { get; init; }
