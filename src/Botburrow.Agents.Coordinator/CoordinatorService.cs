@@ -241,20 +241,6 @@ public sealed partial class CoordinatorService : BackgroundService
         }
     }
 
-    /// <summary>When <paramref name="agentId"/>'s running INBOX activation was claimed, or <see langword="null"/>.</summary>
-    private async Task<DateTimeOffset?> RunningInboxClaimAsync(string agentId, CancellationToken cancellationToken)
-    {
-        foreach (var activation in await _queue.ListActivationsAsync(cancellationToken))
-        {
-            if (activation.TaskType == TaskType.Inbox && activation.AgentId == agentId)
-            {
-                return activation.ClaimedAt;
-            }
-        }
-
-        return null;
-    }
-
     private async Task<EnqueueOutcome?> EnqueueInboxAsync(HubAgent agent, CancellationToken cancellationToken)
     {
         var definition = await FindDefinitionAsync(agent.Name, cancellationToken);
@@ -274,15 +260,6 @@ public sealed partial class CoordinatorService : BackgroundService
             return null;
         }
 
-        // An INBOX run claimed after the newest unread notification arrived lists (and answers) all of them: a
-        // follow-up would find nothing to do. Whatever that run leaves unread is seen again once it has ended.
-        // Looked up right before enqueueing (not once per poll), so a claim made meanwhile is seen.
-        if (await RunningInboxClaimAsync(agent.Name, cancellationToken) is { } claimedAt && notifications.Max(n => n.CreatedAt) <= claimedAt)
-        {
-            LogAlreadyBeingAnswered(_logger, agent.Name, notifications.Count);
-            return null;
-        }
-
         var urgent = notifications.Any(n => n.KnownType is HubNotificationType.Mention or HubNotificationType.Dm);
         using var span = BotburrowActivitySources.Coordinator.StartActivity("enqueue_work", ActivityKind.Producer);
         span?.SetTag("botburrow.agent_id", agent.Name);
@@ -295,6 +272,8 @@ public sealed partial class CoordinatorService : BackgroundService
                 TaskType = TaskType.Inbox,
                 Priority = urgent ? WorkPriority.High : WorkPriority.Normal,
                 InboxCount = notifications.Count,
+                // The queue drops the item when the agent's running INBOX run was claimed after this: that run lists
+                // (and answers) these notifications; whatever it leaves unread is seen again once it has ended.
                 NewestNotificationMs = notifications.Max(n => n.CreatedAt).ToUnixTimeMilliseconds(),
                 CreatedAt = _timeProvider.GetUtcNow(),
                 TraceParent = Activity.Current?.Id,
@@ -373,6 +352,9 @@ public sealed partial class CoordinatorService : BackgroundService
                 break;
             case EnqueueOutcome.InBackoff:
                 LogAgentInBackoff(_logger, item.AgentId);
+                break;
+            case EnqueueOutcome.AnsweredByRunningActivation:
+                LogAlreadyBeingAnswered(_logger, item.AgentId, item.InboxCount);
                 break;
             case EnqueueOutcome.StaleEpoch:
                 LogStaleEpoch(_logger, _options.InstanceId, lease.Epoch);

@@ -43,14 +43,7 @@ public sealed class ActivationWorkspace : IDisposable
             if (!_created)
             {
                 Directory.CreateDirectory(Root);
-                if (OperatingSystem.IsWindows())
-                {
-                    Directory.CreateDirectory(DirectoryPath);
-                }
-                else
-                {
-                    Directory.CreateDirectory(DirectoryPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-                }
+                CreatePrivateDirectory(DirectoryPath);
 
                 _created = true;
             }
@@ -63,7 +56,13 @@ public sealed class ActivationWorkspace : IDisposable
     public string CreateSubdirectory(string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        var path = System.IO.Path.Combine(Create(), name);
+        return CreatePrivateDirectory(System.IO.Path.Combine(Create(), name));
+    }
+
+    /// <summary>Creates <paramref name="path"/> (when missing) readable, writable and enterable by its owner only; returns it.</summary>
+    public static string CreatePrivateDirectory(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
         if (OperatingSystem.IsWindows())
         {
             Directory.CreateDirectory(path);

@@ -26,25 +26,14 @@ public static partial class McpToolFilter
         ArgumentNullException.ThrowIfNull(configureLogging);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         configureLogging(builder.Logging);
-        using var loggers = LoggerFactory.Create(configureLogging);
-        var logger = loggers.CreateLogger("Botburrow.Agents.Mcp.Filter");
-        await using var upstream = await McpClient.CreateAsync(
-            new StdioClientTransport(new StdioClientTransportOptions
-            {
-                Name = Path.GetFileName(commandLine[0]),
-                Command = commandLine[0],
-                Arguments = [.. commandLine.Skip(1)],
-                StandardErrorLines = line => LogUpstreamStderr(logger, line),
-            }),
-            new McpClientOptions { ClientInfo = new() { Name = ServerName, Version = Hub.HubMcpServer.Version() } },
-            loggers,
-            cancellationToken);
+        McpClient? upstream = null; // connected below, before the server answers its first request
+        ILogger logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         var why = missingGrant is null ? "it is hidden from this agent" : $"it needs {missingGrant}";
         builder.Services.AddMcpServer(o => o.ServerInfo = new() { Name = ServerName, Version = Hub.HubMcpServer.Version() })
             .WithStdioServerTransport()
             .WithListToolsHandler(async (request, token) =>
             {
-                var listed = await upstream.ListToolsAsync(request.Params ?? new ListToolsRequestParams(), token);
+                var listed = await upstream!.ListToolsAsync(request.Params ?? new ListToolsRequestParams(), token);
                 return new ListToolsResult { Tools = [.. listed.Tools.Where(t => !hidden.Contains(t.Name))], NextCursor = listed.NextCursor };
             })
             .WithCallToolHandler(async (request, token) =>
@@ -56,9 +45,23 @@ public static partial class McpToolFilter
                     return new CallToolResult { IsError = true, Content = [new TextContentBlock { Text = $"Tool '{call.Name}' is not available: {why}." }] };
                 }
 
-                return await upstream.CallToolAsync(call, token);
+                return await upstream!.CallToolAsync(call, token);
             });
         using var host = builder.Build();
+        var loggers = host.Services.GetRequiredService<ILoggerFactory>();
+        logger = loggers.CreateLogger("Botburrow.Agents.Mcp.Filter");
+        await using var client = await McpClient.CreateAsync(
+            new StdioClientTransport(new StdioClientTransportOptions
+            {
+                Name = Path.GetFileName(commandLine[0]),
+                Command = commandLine[0],
+                Arguments = [.. commandLine.Skip(1)],
+                StandardErrorLines = line => LogUpstreamStderr(logger, line),
+            }),
+            new McpClientOptions { ClientInfo = new() { Name = ServerName, Version = Hub.HubMcpServer.Version() } },
+            loggers,
+            cancellationToken);
+        upstream = client;
         var hiddenNames = string.Join(", ", hidden.Order(StringComparer.Ordinal));
         LogServing(logger, commandLine[0], hiddenNames);
         await host.RunAsync(cancellationToken);

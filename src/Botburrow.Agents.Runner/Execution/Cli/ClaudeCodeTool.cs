@@ -155,10 +155,10 @@ public sealed class ClaudeCodeTool : CliTool
         {
             Text = ((string?)root["result"] ?? "").Trim(),
             Model = (root["modelUsage"] as JsonObject)?.Select(p => p.Key).FirstOrDefault(),
-            InputTokens = Long(usage?["input_tokens"]) + Long(usage?["cache_creation_input_tokens"]) + Long(usage?["cache_read_input_tokens"]),
-            OutputTokens = Long(usage?["output_tokens"]),
+            InputTokens = WholeNumber(usage?["input_tokens"]) + WholeNumber(usage?["cache_creation_input_tokens"]) + WholeNumber(usage?["cache_read_input_tokens"]),
+            OutputTokens = WholeNumber(usage?["output_tokens"]),
             CostUsd = root["total_cost_usd"] is JsonValue cost && cost.TryGetValue<decimal>(out var usd) ? usd : null,
-            Turns = (int)Math.Max(1, Long(root["num_turns"])),
+            Turns = (int)Math.Max(1, WholeNumber(root["num_turns"])),
         };
     }
 
@@ -192,6 +192,4 @@ public sealed class ClaudeCodeTool : CliTool
 
         return (allowed, disallowed);
     }
-
-    private static long Long(JsonNode? node) => node is JsonValue value && value.TryGetValue<long>(out var number) ? number : 0;
 }

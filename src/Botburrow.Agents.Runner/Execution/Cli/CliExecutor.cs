@@ -72,7 +72,7 @@ public sealed partial class CliExecutor : IAgentExecutor
             Servers = Tool.SpeaksMcp ? prompt.McpServers : [],
             MaxTurns = agent.Behavior.MaxIterations ?? _defaultMaxTurns,
             Permissions = CliPermissions.For(agent, prompt.Grants),
-            SharedCache = SharedCache(workspace),
+            SharedCache = RunnerFolder(".cache", workspace),
             BudgetLeftUsd = prompt.Meter.BudgetUsd is { } budget ? Math.Max(0m, budget - (prompt.Meter.CostUsd ?? 0m)) : null,
         };
         var invocation = Tool.Prepare(request);
@@ -85,7 +85,7 @@ public sealed partial class CliExecutor : IAgentExecutor
 
             // The MCP servers the tool starts with `npx -y` share the runner's npm cache instead of downloading
             // their package again into every activation's fresh home.
-            ["npm_config_cache"] = NpmCache(workspace),
+            ["npm_config_cache"] = _settings.Environment.TryGetValue("npm_config_cache", out var npmCache) && !string.IsNullOrEmpty(npmCache) ? npmCache : RunnerFolder(".npm", workspace),
         };
         foreach (var (key, value) in invocation.Environment)
         {
@@ -140,30 +140,15 @@ public sealed partial class CliExecutor : IAgentExecutor
         };
     }
 
-    /// <summary>The runner's cache folder (<c>~/.cache</c>), for tools that fetch packages at run time.</summary>
-    private string SharedCache(string workspace)
-        => _settings.Environment.TryGetValue("HOME", out var home) && !string.IsNullOrEmpty(home) ? Path.Combine(home, ".cache")
-            : Path.Combine(Path.GetDirectoryName(workspace) ?? workspace, ".cache");
+    /// <summary>
+    /// A folder of the runner's own home shared by activations (<c>~/.npm</c>, <c>~/.cache</c>), where tools keep
+    /// packages they fetch; beside the workspaces when the runner has no HOME.
+    /// </summary>
+    private string RunnerFolder(string name, string workspace)
+        => _settings.Environment.TryGetValue("HOME", out var home) && !string.IsNullOrEmpty(home) ? Path.Combine(home, name)
+            : Path.Combine(Path.GetDirectoryName(workspace) ?? workspace, name);
 
-    private string NpmCache(string workspace)
-        => _settings.Environment.TryGetValue("npm_config_cache", out var configured) && !string.IsNullOrEmpty(configured) ? configured
-            : _settings.Environment.TryGetValue("HOME", out var home) && !string.IsNullOrEmpty(home) ? Path.Combine(home, ".npm")
-            : Path.Combine(Path.GetDirectoryName(workspace) ?? workspace, ".npm-cache");
-
-    private static string CreatePrivateDirectory(string parent, string name)
-    {
-        var path = Path.Combine(parent, name);
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(path);
-        }
-        else
-        {
-            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-
-        return path;
-    }
+    private static string CreatePrivateDirectory(string parent, string name) => ActivationWorkspace.CreatePrivateDirectory(Path.Combine(parent, name));
 
     private static int CountLines(string path)
     {

@@ -70,6 +70,10 @@ public abstract class CliTool
         return json;
     }
 
+    /// <summary>A JSON number as a whole number; 0 when missing or not a number.</summary>
+    protected static long WholeNumber(System.Text.Json.Nodes.JsonNode? node)
+        => node is System.Text.Json.Nodes.JsonValue value && value.TryGetValue<long>(out var number) ? number : 0;
+
     /// <summary>The last non-empty line of the tool's standard error (or output), for failure messages.</summary>
     protected static string LastLine(ChildProcessResult result)
     {

@@ -159,8 +159,8 @@ public sealed class OpenCodeTool : CliTool
                 case "step_finish":
                     steps++;
                     var tokens = part?["tokens"];
-                    input += Long(tokens?["input"]) + Long(tokens?["cache"]?["read"]) + Long(tokens?["cache"]?["write"]);
-                    output += Long(tokens?["output"]) + Long(tokens?["reasoning"]);
+                    input += WholeNumber(tokens?["input"]) + WholeNumber(tokens?["cache"]?["read"]) + WholeNumber(tokens?["cache"]?["write"]);
+                    output += WholeNumber(tokens?["output"]) + WholeNumber(tokens?["reasoning"]);
                     if (part?["cost"] is JsonValue value && value.TryGetValue<decimal>(out var stepCost))
                     {
                         cost += stepCost;
@@ -241,6 +241,4 @@ public sealed class OpenCodeTool : CliTool
     }
 
     private static string Allow(bool allowed) => allowed ? "allow" : "deny";
-
-    private static long Long(JsonNode? node) => node is JsonValue value && value.TryGetValue<long>(out var number) ? number : 0;
 }
