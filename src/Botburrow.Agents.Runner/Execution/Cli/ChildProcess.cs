@@ -35,7 +35,6 @@ public static class ChildProcess
         IReadOnlyDictionary<string, string> environment,
         string workingDirectory,
         string? standardInput,
-        Action<int>? started,
         CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(fileName);
@@ -79,7 +78,6 @@ public static class ChildProcess
         var error = new BoundedText(MaxErrorCharacters, keepEnd: true);
         process.Start();
         var groupLeader = info.FileName != fileName;
-        started?.Invoke(process.Id);
         var readOutput = PumpAsync(process.StandardOutput, output);
         var readError = PumpAsync(process.StandardError, error);
         try

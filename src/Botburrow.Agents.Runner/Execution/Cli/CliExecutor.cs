@@ -105,7 +105,7 @@ public sealed partial class CliExecutor : IAgentExecutor
         ChildProcessResult result;
         try
         {
-            result = await ChildProcess.RunAsync(program, invocation.Arguments, environment, request.Workspace, invocation.StandardInput, null, cancellationToken);
+            result = await ChildProcess.RunAsync(program, invocation.Arguments, environment, request.Workspace, invocation.StandardInput, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
