@@ -179,21 +179,7 @@ public sealed partial class GuideTests
         }
     }
 
-    private static string GuidePath()
-    {
-        var path = Path.GetFullPath(Path.Combine(RepositoryPaths.RepositoryRoot, "..", "shared", "seed", "troubleshooting-guide.md"));
-        if (!File.Exists(path))
-        {
-            if (RepositoryPaths.IsCi)
-            {
-                throw new InvalidOperationException($"The troubleshooting guide is missing at {path}; CI must run with ../shared beside the clone.");
-            }
-
-            Assert.Skip($"troubleshooting guide not found at {path}");
-        }
-
-        return path;
-    }
+    private static string GuidePath() => RepositoryPaths.Shared(Path.Combine("seed", "troubleshooting-guide.md"), "The troubleshooting guide is");
 
     [GeneratedRegex(@"\s-l\s+([A-Za-z0-9./_-]+=[A-Za-z0-9._-]+)")]
     private static partial Regex LabelFlag();
