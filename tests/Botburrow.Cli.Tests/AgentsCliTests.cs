@@ -35,7 +35,8 @@ public sealed class AgentsCliTests : IDisposable
     {
         var fixtures = RepositoryPaths.SharedAgentDefinitions; // ../shared/fixtures/agent-definitions
 
-        var result = await RunAsync(["agents", "validate", "../shared/fixtures/agent-definitions"]);
+        // A relative path, as people type it (../shared/… from the repository root when the fixtures sit beside it).
+        var result = await RunAsync(["agents", "validate", Path.GetRelativePath(RepositoryPaths.RepositoryRoot, fixtures)]);
 
         Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
         Assert.Equal($"Checked 6 agents and 3 skills in {fixtures}: all valid.", result.StandardOutput.Trim());
