@@ -1,6 +1,9 @@
 namespace Botburrow.Agents.Grants;
 
-/// <summary>The allowed and denied grant patterns the permissions policy sets for one agent (or the default).</summary>
+/// <summary>
+/// The allowed and denied grant patterns the permissions policy sets for one agent (or the default), and the
+/// provider-key variables beyond the provider's own that the agent's <c>brain.api_key_env</c> may name.
+/// </summary>
 public sealed record GrantRule
 {
     /// <summary>Everything allowed, nothing denied: what applies when there is no policy file.</summary>
@@ -12,4 +15,10 @@ public sealed record GrantRule
     public required IReadOnlyList<Grant> Allowed { get; init; }
 
     public required IReadOnlyList<Grant> Denied { get; init; }
+
+    /// <summary>
+    /// <c>provider_keys</c>: environment variables the agent's <c>brain.api_key_env</c> may name besides its provider's
+    /// own key (<c>OPENAI_API_KEY</c> for provider openai). Empty: the provider's own key only.
+    /// </summary>
+    public IReadOnlyList<string> ProviderKeys { get; init; } = [];
 }

@@ -1,4 +1,5 @@
 using Botburrow.Agents.Definitions.Model;
+using Botburrow.Agents.Definitions.Permissions;
 using Botburrow.Agents.Definitions.Validation;
 using Botburrow.Agents.Definitions.Validation.Rules;
 using Botburrow.Agents.Definitions.Yaml;
@@ -20,7 +21,11 @@ public static class AgentDefinitionParser
     /// <param name="folderName">The agent's folder name, which <c>name</c> must equal; <see langword="null"/> skips the check.</param>
     /// <param name="systemPrompt">The content of <c>system-prompt.md</c>, if any.</param>
     /// <param name="knownSkills">The skill folders present; <c>capabilities.skills</c> must name one of them. <see langword="null"/> skips the check.</param>
-    public static DefinitionParseResult<AgentDefinition> ParseAgent(ReadOnlySpan<byte> content, string source, string? folderName = null, string? systemPrompt = null, IReadOnlyCollection<string>? knownSkills = null)
+    /// <param name="permissions">
+    /// The permissions policy whose <c>provider_keys</c> <c>brain.api_key_env</c> may name; <see langword="null"/> (or a
+    /// source without a file) allows only the provider's own key. Fleet secrets are refused either way (<see cref="ProviderKeys"/>).
+    /// </param>
+    public static DefinitionParseResult<AgentDefinition> ParseAgent(ReadOnlySpan<byte> content, string source, string? folderName = null, string? systemPrompt = null, IReadOnlyCollection<string>? knownSkills = null, PermissionsPolicySource? permissions = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         var problems = new ProblemCollector(source);
@@ -52,6 +57,11 @@ public static class AgentDefinitionParser
                     problems.Add(skill, $"capabilities.skills[{i}]", $"'{skill.Value}' is not a skill in skills/ (no skills/{skill.Value}/SKILL.md); available: {available}");
                 }
             }
+        }
+
+        if (root is YMapping agent)
+        {
+            CheckApiKeyEnv(agent, folderName, permissions, problems);
         }
 
         return problems.HasProblems
@@ -130,6 +140,42 @@ public static class AgentDefinitionParser
         }
 
         return root;
+    }
+
+    /// <summary>
+    /// <c>brain.api_key_env</c> may name only a model provider's key (<see cref="ProviderKeys"/>): its value is sent as a
+    /// bearer token to the URL the same definition names.
+    /// </summary>
+    private static void CheckApiKeyEnv(YMapping root, string? folderName, PermissionsPolicySource? permissions, ProblemCollector problems)
+    {
+        if (root["brain"] is not YMapping brain
+            || brain["api_key_env"] is not YScalar { Kind: ScalarKind.String } variable
+            || !Patterns.EnvironmentVariable().IsMatch(variable.Value))
+        {
+            return; // missing, or a shape the schema already reported
+        }
+
+        var provider = LlmProvider.Anthropic;
+        if (brain["provider"] is YScalar { Kind: ScalarKind.String } providerName)
+        {
+            if (!DefinitionNames.Providers.Contains(providerName.Value, StringComparer.Ordinal))
+            {
+                if (ProviderKeys.NeverAllowed(variable.Value) is { } never)
+                {
+                    problems.Add(variable, "brain.api_key_env", $"'{variable.Value}' {never}");
+                }
+
+                return; // the unknown provider is reported by the schema
+            }
+
+            provider = DefinitionNames.ParseProvider(providerName.Value);
+        }
+
+        var agentName = root["name"] is YScalar { Kind: ScalarKind.String } name ? name.Value : folderName ?? "";
+        if (ProviderKeys.Check(agentName, provider, variable.Value, permissions) is { } problem)
+        {
+            problems.Add(variable, "brain.api_key_env", problem);
+        }
     }
 
     /// <summary>Checks a <c>system-prompt.md</c> (size and encoding) and returns its text.</summary>

@@ -10,16 +10,19 @@ namespace Botburrow.Agents.Definitions.Permissions;
 /// <c>permissions.yaml</c>:
 /// <code>
 /// agents:
-///   NAME: { allowed_grants: [..], denied_grants: [..] }
-/// default: { allowed_grants: [..], denied_grants: [..] }
+///   NAME: { allowed_grants: [..], denied_grants: [..], provider_keys: [..] }
+/// default: { allowed_grants: [..], denied_grants: [..], provider_keys: [..] }
 /// </code>
-/// A rule without <c>allowed_grants</c> allows every declared grant; an empty list allows none. Unknown keys,
-/// wrong types and malformed grants are errors with file, line and column.
+/// A rule without <c>allowed_grants</c> allows every declared grant; an empty list allows none.
+/// <c>provider_keys</c> (our extension) names the environment variables besides the provider's own key that the
+/// agent's <c>brain.api_key_env</c> may name; a fleet secret or setting is refused there too
+/// (<see cref="ProviderKeys.NeverAllowed"/>). Unknown keys, wrong types, malformed grants and refused variables are
+/// errors with file, line and column.
 /// </summary>
 public static class PermissionsPolicyLoader
 {
     private static readonly string[] TopKeys = ["agents", "default"];
-    private static readonly string[] RuleKeys = ["allowed_grants", "denied_grants"];
+    private static readonly string[] RuleKeys = ["allowed_grants", "denied_grants", ProviderKeys.PolicyKey];
 
     /// <summary>Loads the policy at <paramref name="path"/>, or <see cref="PermissionsPolicy.None"/> when it is null or empty.</summary>
     public static PermissionsPolicy LoadOrNone(string? path) => string.IsNullOrWhiteSpace(path) ? PermissionsPolicy.None : Load(path);
@@ -117,6 +120,7 @@ public static class PermissionsPolicyLoader
 
         IReadOnlyList<Grant>? allowed = null;
         IReadOnlyList<Grant> denied = [];
+        IReadOnlyList<string> providerKeys = [];
         foreach (var entry in mapping.Entries)
         {
             var field = path + "." + entry.Key.Value;
@@ -128,13 +132,55 @@ public static class PermissionsPolicyLoader
                 case "denied_grants":
                     denied = ReadGrants(entry.Value, field, problems);
                     break;
+                case ProviderKeys.PolicyKey:
+                    providerKeys = ReadProviderKeys(entry.Value, field, problems);
+                    break;
                 default:
                     problems.Add(entry.Key, field, $"unknown key; allowed: {string.Join(", ", RuleKeys)}");
                     break;
             }
         }
 
-        return new GrantRule { Allowed = allowed ?? GrantRule.AllowAll.Allowed, Denied = denied };
+        return new GrantRule { Allowed = allowed ?? GrantRule.AllowAll.Allowed, Denied = denied, ProviderKeys = providerKeys };
+    }
+
+    private static List<string> ReadProviderKeys(YNode node, string path, ProblemCollector problems)
+    {
+        var keys = new List<string>();
+        if (node is YScalar { Kind: ScalarKind.Null })
+        {
+            return keys;
+        }
+
+        if (node is not YSequence sequence)
+        {
+            problems.Add(node, path, $"expected a list of environment variable names (such as MY_PROVIDER_KEY), got {node.Describe()}");
+            return keys;
+        }
+
+        for (var i = 0; i < sequence.Items.Count; i++)
+        {
+            var item = sequence.Items[i];
+            var field = $"{path}[{i}]";
+            if (item is not YScalar { Kind: ScalarKind.String } scalar || !Patterns.EnvironmentVariable().IsMatch(scalar.Value))
+            {
+                problems.Add(item, field, $"expected an environment variable name matching {Patterns.EnvironmentVariable()} (such as MY_PROVIDER_KEY), got {item.Describe()}");
+                continue;
+            }
+
+            if (ProviderKeys.NeverAllowed(scalar.Value) is { } refused)
+            {
+                problems.Add(item, field, $"'{scalar.Value}' {refused}; {ProviderKeys.PolicyKey} may list only model provider keys");
+                continue;
+            }
+
+            if (!keys.Contains(scalar.Value, StringComparer.Ordinal))
+            {
+                keys.Add(scalar.Value);
+            }
+        }
+
+        return keys;
     }
 
     private static List<Grant> ReadGrants(YNode node, string path, ProblemCollector problems)

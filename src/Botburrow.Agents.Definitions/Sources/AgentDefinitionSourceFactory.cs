@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Botburrow.Agents.Configuration;
+using Botburrow.Agents.Definitions.Permissions;
 using Microsoft.Extensions.Logging;
 
 namespace Botburrow.Agents.Definitions.Sources;
@@ -30,18 +31,20 @@ public static partial class AgentDefinitionSourceFactory
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(httpClient);
         ArgumentNullException.ThrowIfNull(loggerFactory);
+        var permissions = new PermissionsPolicySource(settings.AgentPermissionsPath);
         IAgentDefinitionSource source = Classify(settings) switch
         {
             AgentDefinitionSourceKind.GitHubRaw => new GitHubRawAgentDefinitionSource(
-                httpClient(), settings.AgentDefinitionsRepo!, settings.AgentDefinitionsBranch, loggerFactory.CreateLogger<GitHubRawAgentDefinitionSource>()),
+                httpClient(), settings.AgentDefinitionsRepo!, settings.AgentDefinitionsBranch, loggerFactory.CreateLogger<GitHubRawAgentDefinitionSource>(), permissions),
             AgentDefinitionSourceKind.Git => new GitAgentDefinitionSource(
                 settings.AgentDefinitionsRepo!,
                 settings.AgentDefinitionsBranch,
                 settings.AgentDefinitionsCacheDir,
                 settings.AgentDefinitionsPullInterval,
                 timeProvider,
-                loggerFactory.CreateLogger<GitAgentDefinitionSource>()),
-            _ => new DirectoryAgentDefinitionSource(settings.AgentDefinitionsPath, loggerFactory.CreateLogger<DirectoryAgentDefinitionSource>()),
+                loggerFactory.CreateLogger<GitAgentDefinitionSource>(),
+                permissions),
+            _ => new DirectoryAgentDefinitionSource(settings.AgentDefinitionsPath, loggerFactory.CreateLogger<DirectoryAgentDefinitionSource>(), permissions),
         };
         var logger = loggerFactory.CreateLogger(typeof(AgentDefinitionSourceFactory));
         if (logger.IsEnabled(LogLevel.Debug))

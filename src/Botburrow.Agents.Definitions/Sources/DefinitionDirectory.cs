@@ -1,28 +1,40 @@
 using Botburrow.Agents.Definitions.Loading;
 using Botburrow.Agents.Definitions.Model;
+using Botburrow.Agents.Definitions.Permissions;
 using Botburrow.Agents.Definitions.Validation;
 using Microsoft.Extensions.Logging;
 
 namespace Botburrow.Agents.Definitions.Sources;
 
-/// <summary>Reads the git-sync layout: <c>agents/&lt;name&gt;/config.yaml</c> (+ <c>system-prompt.md</c>), <c>skills/&lt;name&gt;/SKILL.md</c>.</summary>
+/// <summary>
+/// Reads the git-sync layout: <c>agents/&lt;name&gt;/config.yaml</c> (+ <c>system-prompt.md</c>), <c>skills/&lt;name&gt;/SKILL.md</c>.
+/// Every file is checked by <see cref="DefinitionPath"/> before it is opened: one that resolves outside the root or
+/// is not a regular file is refused as a problem of that agent or skill alone.
+/// </summary>
 internal static class DefinitionDirectory
 {
     public const string ConfigFile = "config.yaml";
     public const string SystemPromptFile = "system-prompt.md";
     public const string SkillFile = "SKILL.md";
 
-    public static async Task<AgentDefinition> LoadAgentAsync(string root, string agentId, ILogger logger, CancellationToken cancellationToken)
+    public static async Task<AgentDefinition> LoadAgentAsync(string root, string agentId, PermissionsPolicySource? permissions, ILogger logger, CancellationToken cancellationToken)
     {
         CheckName(agentId);
         var configPath = Path.Combine(root, "agents", agentId, ConfigFile);
-        if (!File.Exists(configPath))
+        var config = DefinitionPath.CheckFile(root, configPath);
+        if (config.Problem is { } refused)
+        {
+            Log.DefinitionInvalid(logger, configPath, 1, refused.Format());
+            throw new AgentDefinitionException([refused]);
+        }
+
+        if (config.IsMissing)
         {
             Log.AgentConfigNotFound(logger, configPath);
             throw new AgentConfigNotFoundException(configPath);
         }
 
-        var (definition, problems) = await ReadAgentAsync(Path.Combine(root, "agents", agentId), null, logger, cancellationToken);
+        var (definition, problems) = await ReadAgentAsync(root, Path.Combine(root, "agents", agentId), null, permissions, logger, cancellationToken);
         if (definition is null)
         {
             throw new AgentDefinitionException(problems);
@@ -32,9 +44,14 @@ internal static class DefinitionDirectory
         foreach (var name in definition.Capabilities.Skills)
         {
             var path = Path.Combine(root, "skills", name, SkillFile);
-            if (Patterns.Name().IsMatch(name) && File.Exists(path))
+            var skillFile = Patterns.Name().IsMatch(name) ? DefinitionPath.CheckFile(root, path) : FileCheck.Missing;
+            if (skillFile.Problem is { } skillProblem)
             {
-                var skill = AgentDefinitionParser.ParseSkill(await ReadLimitedAsync(path, cancellationToken), path, name).Value;
+                Log.DefinitionInvalid(logger, path, 1, skillProblem.Format());
+            }
+            else if (skillFile.Path is { } readable)
+            {
+                var skill = AgentDefinitionParser.ParseSkill(await ReadLimitedAsync(readable, cancellationToken), path, name).Value;
                 if (skill is not null)
                 {
                     skills.Add(skill);
@@ -45,18 +62,31 @@ internal static class DefinitionDirectory
         return skills.Count == 0 ? definition : definition with { SkillDefinitions = skills };
     }
 
-    public static async Task<AgentCatalog> ScanAsync(string root, ILogger logger, CancellationToken cancellationToken)
+    public static async Task<AgentCatalog> ScanAsync(string root, PermissionsPolicySource? permissions, ILogger logger, CancellationToken cancellationToken)
     {
         var agents = new List<AgentDefinition>();
         var skills = new List<SkillDefinition>();
         var problems = new List<DefinitionProblem>();
         var skillsRoot = Path.Combine(root, "skills");
         var skillFolders = Folders(skillsRoot);
+        var presentSkills = new HashSet<string>(StringComparer.Ordinal);
         foreach (var folder in skillFolders)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var path = Path.Combine(folder, SkillFile);
-            if (!File.Exists(path))
+            var file = DefinitionPath.CheckFile(root, path);
+            if (!file.IsMissing)
+            {
+                presentSkills.Add(Path.GetFileName(folder));
+            }
+
+            if (file.Problem is { } refused)
+            {
+                problems.Add(refused);
+                continue;
+            }
+
+            if (file.Path is not { } readable)
             {
                 problems.Add(new DefinitionProblem { File = path, Line = 1, Field = "", Message = "missing: every folder under skills/ needs a SKILL.md" });
                 continue;
@@ -65,7 +95,7 @@ internal static class DefinitionDirectory
             DefinitionParseResult<SkillDefinition> result;
             try
             {
-                result = AgentDefinitionParser.ParseSkill(await ReadLimitedAsync(path, cancellationToken), path, Path.GetFileName(folder));
+                result = AgentDefinitionParser.ParseSkill(await ReadLimitedAsync(readable, cancellationToken), path, Path.GetFileName(folder));
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -82,21 +112,27 @@ internal static class DefinitionDirectory
         }
 
         // Agents may only name skills that exist, when the definitions have a skills/ folder at all.
-        IReadOnlyCollection<string>? knownSkills = Directory.Exists(skillsRoot)
-            ? skillFolders.Where(f => File.Exists(Path.Combine(f, SkillFile))).Select(f => Path.GetFileName(f)).ToHashSet(StringComparer.Ordinal)
-            : null;
+        IReadOnlyCollection<string>? knownSkills = Directory.Exists(skillsRoot) ? presentSkills : null;
         var agentProblems = new List<DefinitionProblem>();
         var agentFolders = Folders(Path.Combine(root, "agents"));
         foreach (var folder in agentFolders)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (!File.Exists(Path.Combine(folder, ConfigFile)))
+            var config = DefinitionPath.CheckFile(root, Path.Combine(folder, ConfigFile));
+            if (config.Problem is { } refused)
+            {
+                Log.DefinitionInvalid(logger, refused.File, 1, refused.Format());
+                agentProblems.Add(refused);
+                continue;
+            }
+
+            if (config.IsMissing)
             {
                 agentProblems.Add(new DefinitionProblem { File = Path.Combine(folder, ConfigFile), Line = 1, Field = "", Message = "missing: every folder under agents/ needs a config.yaml" });
                 continue;
             }
 
-            var (definition, found) = await ReadAgentAsync(folder, knownSkills, logger, cancellationToken);
+            var (definition, found) = await ReadAgentAsync(root, folder, knownSkills, permissions, logger, cancellationToken);
             agentProblems.AddRange(found);
             if (definition is not null)
             {
@@ -148,11 +184,11 @@ internal static class DefinitionDirectory
         }
     }
 
-    private static async Task<(AgentDefinition? Definition, IReadOnlyList<DefinitionProblem> Problems)> ReadAgentAsync(string folder, IReadOnlyCollection<string>? knownSkills, ILogger logger, CancellationToken cancellationToken)
+    private static async Task<(AgentDefinition? Definition, IReadOnlyList<DefinitionProblem> Problems)> ReadAgentAsync(string root, string folder, IReadOnlyCollection<string>? knownSkills, PermissionsPolicySource? permissions, ILogger logger, CancellationToken cancellationToken)
     {
         try
         {
-            return await ReadAgentFilesAsync(folder, knownSkills, logger, cancellationToken);
+            return await ReadAgentFilesAsync(root, folder, knownSkills, permissions, logger, cancellationToken);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -162,20 +198,34 @@ internal static class DefinitionDirectory
         }
     }
 
-    private static async Task<(AgentDefinition? Definition, IReadOnlyList<DefinitionProblem> Problems)> ReadAgentFilesAsync(string folder, IReadOnlyCollection<string>? knownSkills, ILogger logger, CancellationToken cancellationToken)
+    private static async Task<(AgentDefinition? Definition, IReadOnlyList<DefinitionProblem> Problems)> ReadAgentFilesAsync(string root, string folder, IReadOnlyCollection<string>? knownSkills, PermissionsPolicySource? permissions, ILogger logger, CancellationToken cancellationToken)
     {
         var configPath = Path.Combine(folder, ConfigFile);
         var promptPath = Path.Combine(folder, SystemPromptFile);
         string? prompt = null;
         var problems = new List<DefinitionProblem>();
-        if (File.Exists(promptPath))
+        var promptFile = DefinitionPath.CheckFile(root, promptPath);
+        if (promptFile.Problem is { } refusedPrompt)
         {
-            var promptResult = AgentDefinitionParser.ParseSystemPrompt(await ReadLimitedAsync(promptPath, cancellationToken), promptPath);
+            problems.Add(refusedPrompt);
+        }
+        else if (promptFile.Path is { } readablePrompt)
+        {
+            var promptResult = AgentDefinitionParser.ParseSystemPrompt(await ReadLimitedAsync(readablePrompt, cancellationToken), promptPath);
             problems.AddRange(promptResult.Problems);
             prompt = promptResult.Value;
         }
 
-        var result = AgentDefinitionParser.ParseAgent(await ReadLimitedAsync(configPath, cancellationToken), configPath, Path.GetFileName(folder), prompt, knownSkills);
+        // Checked again just before reading: the folder may have changed since the caller looked.
+        var config = DefinitionPath.CheckFile(root, configPath);
+        if (config.Path is not { } readableConfig)
+        {
+            problems.Insert(0, config.Problem ?? new DefinitionProblem { File = configPath, Line = 1, Field = "", Message = "missing: every folder under agents/ needs a config.yaml" });
+            Log.DefinitionInvalid(logger, configPath, problems.Count, problems[0].Format());
+            return (null, problems);
+        }
+
+        var result = AgentDefinitionParser.ParseAgent(await ReadLimitedAsync(readableConfig, cancellationToken), configPath, Path.GetFileName(folder), prompt, knownSkills, permissions);
         problems.InsertRange(0, result.Problems);
         if (problems.Count > 0)
         {

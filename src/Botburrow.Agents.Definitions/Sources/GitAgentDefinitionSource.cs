@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Botburrow.Agents.Configuration;
 using Botburrow.Agents.Definitions.Model;
+using Botburrow.Agents.Definitions.Permissions;
 using LibGit2Sharp;
 using Microsoft.Extensions.Logging;
 
@@ -23,10 +24,15 @@ public sealed class GitAgentDefinitionSource : IAgentDefinitionSource, IDisposab
     private readonly TimeSpan _pullInterval;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<GitAgentDefinitionSource> _logger;
+    private readonly PermissionsPolicySource? _permissions;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private long? _lastPull;
 
-    public GitAgentDefinitionSource(string repository, string branch, string cacheDirectory, TimeSpan pullInterval, TimeProvider timeProvider, ILogger<GitAgentDefinitionSource> logger)
+    /// <summary>
+    /// A source over <paramref name="repository"/>; <paramref name="permissions"/> is the policy whose
+    /// <c>provider_keys</c> an agent's <c>brain.api_key_env</c> may name (without one, only the provider's own key).
+    /// </summary>
+    public GitAgentDefinitionSource(string repository, string branch, string cacheDirectory, TimeSpan pullInterval, TimeProvider timeProvider, ILogger<GitAgentDefinitionSource> logger, PermissionsPolicySource? permissions = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(repository);
         ArgumentException.ThrowIfNullOrEmpty(branch);
@@ -37,6 +43,7 @@ public sealed class GitAgentDefinitionSource : IAgentDefinitionSource, IDisposab
         _pullInterval = pullInterval;
         _timeProvider = timeProvider;
         _logger = logger;
+        _permissions = permissions;
         CheckoutDirectory = Path.Combine(Path.GetFullPath(cacheDirectory), FolderName(_repository, branch));
     }
 
@@ -50,11 +57,11 @@ public sealed class GitAgentDefinitionSource : IAgentDefinitionSource, IDisposab
     public Task<AgentDefinition> GetAsync(string agentId, CancellationToken cancellationToken = default)
     {
         DefinitionDirectory.CheckName(agentId);
-        return UnderGateAsync(force: false, () => DefinitionDirectory.LoadAgentAsync(CheckoutDirectory, agentId, _logger, cancellationToken), cancellationToken);
+        return UnderGateAsync(force: false, () => DefinitionDirectory.LoadAgentAsync(CheckoutDirectory, agentId, _permissions, _logger, cancellationToken), cancellationToken);
     }
 
     public Task<AgentCatalog> ListAsync(CancellationToken cancellationToken = default)
-        => UnderGateAsync(force: false, () => DefinitionDirectory.ScanAsync(CheckoutDirectory, _logger, cancellationToken), cancellationToken);
+        => UnderGateAsync(force: false, () => DefinitionDirectory.ScanAsync(CheckoutDirectory, _permissions, _logger, cancellationToken), cancellationToken);
 
     /// <summary>Clones when needed, then fetches and resets to the remote branch now, whatever the interval.</summary>
     public Task PullAsync(CancellationToken cancellationToken = default)

@@ -1,6 +1,7 @@
 using System.Net;
 using Botburrow.Agents.Definitions.Loading;
 using Botburrow.Agents.Definitions.Model;
+using Botburrow.Agents.Definitions.Permissions;
 using Microsoft.Extensions.Logging;
 
 namespace Botburrow.Agents.Definitions.Sources;
@@ -19,15 +20,17 @@ public sealed class GitHubRawAgentDefinitionSource : IAgentDefinitionSource
     private readonly string _branch;
     private readonly Uri _baseAddress;
     private readonly ILogger<GitHubRawAgentDefinitionSource> _logger;
+    private readonly PermissionsPolicySource? _permissions;
 
     /// <summary>Reads from <paramref name="http"/>'s <see cref="HttpClient.BaseAddress"/>, or <see cref="DefaultBaseAddress"/> when it has none.</summary>
-    public GitHubRawAgentDefinitionSource(HttpClient http, string repository, string branch, ILogger<GitHubRawAgentDefinitionSource> logger)
+    public GitHubRawAgentDefinitionSource(HttpClient http, string repository, string branch, ILogger<GitHubRawAgentDefinitionSource> logger, PermissionsPolicySource? permissions = null)
     {
         ArgumentNullException.ThrowIfNull(http);
         _http = http;
         _repository = repository.Trim('/');
         _branch = branch;
         _logger = logger;
+        _permissions = permissions;
         var baseAddress = http.BaseAddress ?? DefaultBaseAddress;
         _baseAddress = baseAddress.AbsoluteUri.EndsWith('/') ? baseAddress : new Uri(baseAddress.AbsoluteUri + "/");
     }
@@ -57,7 +60,7 @@ public sealed class GitHubRawAgentDefinitionSource : IAgentDefinitionSource
             prompt = promptResult.Value;
         }
 
-        var result = AgentDefinitionParser.ParseAgent(config, configUrl.AbsoluteUri, agentId, prompt);
+        var result = AgentDefinitionParser.ParseAgent(config, configUrl.AbsoluteUri, agentId, prompt, permissions: _permissions);
         if (result.Value is null)
         {
             Log.DefinitionInvalid(_logger, configUrl.AbsoluteUri, result.Problems.Count, result.Problems[0].Format());

@@ -1,5 +1,6 @@
 using Botburrow.Agents.Configuration;
 using Botburrow.Agents.Definitions.Model;
+using Botburrow.Agents.Definitions.Permissions;
 using Botburrow.Agents.Runner.Brains;
 using System.ClientModel;
 using System.ClientModel.Primitives;
@@ -20,6 +21,7 @@ public sealed class BrainFactory
 
     private readonly BotburrowSettings _settings;
     private readonly TimeProvider _timeProvider;
+    private readonly PermissionsPolicySource _permissions;
     private readonly ScriptedScript? _sharedScript;
 
     public BrainFactory(BotburrowSettings settings, TimeProvider timeProvider)
@@ -27,6 +29,7 @@ public sealed class BrainFactory
         ArgumentNullException.ThrowIfNull(settings);
         _settings = settings;
         _timeProvider = timeProvider;
+        _permissions = new PermissionsPolicySource(settings.AgentPermissionsPath);
         if (settings.ScriptedBrain is { } scripted)
         {
             _sharedScript = scripted.Equals("offline", StringComparison.OrdinalIgnoreCase)
@@ -49,7 +52,7 @@ public sealed class BrainFactory
             return null;
         }
 
-        return ProviderAccess.For(agent, _settings.Environment).Problem;
+        return ProviderAccess.For(agent, _settings.Environment, _permissions).Problem;
     }
 
     public IChatClient Create(AgentDefinition agent)
@@ -67,7 +70,7 @@ public sealed class BrainFactory
         }
 
         var brain = agent.Brain;
-        var access = ProviderAccess.For(agent, _settings.Environment);
+        var access = ProviderAccess.For(agent, _settings.Environment, _permissions);
         switch (brain.Provider)
         {
             case LlmProvider.Anthropic:

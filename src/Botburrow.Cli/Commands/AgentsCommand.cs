@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Botburrow.Agents.Configuration;
 using Botburrow.Agents.Definitions.Model;
+using Botburrow.Agents.Definitions.Permissions;
 using Botburrow.Agents.Definitions.Sources;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -54,7 +55,7 @@ internal sealed class AgentsCommand : Command
         }
 
         using var services = BuildServices(context.Settings);
-        var source = new DirectoryAgentDefinitionSource(root, services.GetRequiredService<ILogger<DirectoryAgentDefinitionSource>>());
+        var source = new DirectoryAgentDefinitionSource(root, services.GetRequiredService<ILogger<DirectoryAgentDefinitionSource>>(), new PermissionsPolicySource(context.Settings.AgentPermissionsPath));
         var catalog = await source.ListAsync(cancellationToken);
         foreach (var problem in catalog.Problems)
         {
@@ -86,7 +87,7 @@ internal sealed class AgentsCommand : Command
                 return exitCode;
             }
 
-            source = new DirectoryAgentDefinitionSource(root, services.GetRequiredService<ILogger<DirectoryAgentDefinitionSource>>());
+            source = new DirectoryAgentDefinitionSource(root, services.GetRequiredService<ILogger<DirectoryAgentDefinitionSource>>(), new PermissionsPolicySource(context.Settings.AgentPermissionsPath));
         }
         else
         {

@@ -1,5 +1,6 @@
 using Botburrow.Agents.Configuration;
 using Botburrow.Agents.Definitions.Model;
+using Botburrow.Agents.Definitions.Permissions;
 using Botburrow.Agents.Mcp.Catalog;
 using Botburrow.Agents.Work;
 using Microsoft.Extensions.AI;
@@ -23,6 +24,7 @@ public sealed partial class CliExecutor : IAgentExecutor
     private readonly BotburrowSettings _settings;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly PermissionsPolicySource _permissions;
     private readonly int _defaultMaxTurns;
 
     public CliExecutor(CliTool tool, BotburrowSettings settings, TimeProvider timeProvider, ILogger logger)
@@ -33,6 +35,7 @@ public sealed partial class CliExecutor : IAgentExecutor
         _settings = settings;
         _time = timeProvider;
         _logger = logger;
+        _permissions = new PermissionsPolicySource(settings.AgentPermissionsPath);
         _defaultMaxTurns = settings.MaxIterations;
     }
 
@@ -50,11 +53,11 @@ public sealed partial class CliExecutor : IAgentExecutor
         ArgumentNullException.ThrowIfNull(agent);
         return Locate() is null
             ? $"'{Tool.Program}' not found on PATH"
-            : Tool.CheckProvider(ProviderAccess.For(agent, _settings.Environment));
+            : Tool.CheckProvider(ProviderAccess.For(agent, _settings.Environment, _permissions));
     }
 
     public string? CheckAvailability(AgentDefinition agent)
-        => CheckInstalled(agent) ?? ProviderAccess.For(agent, _settings.Environment).Problem;
+        => CheckInstalled(agent) ?? ProviderAccess.For(agent, _settings.Environment, _permissions).Problem;
 
     public async Task<AgentAnswer> AnswerAsync(AgentPrompt prompt, CancellationToken cancellationToken = default)
     {
@@ -68,7 +71,7 @@ public sealed partial class CliExecutor : IAgentExecutor
             Workspace = CreatePrivateDirectory(workspace, ActivationWorkspace.WorkFolder),
             Home = CreatePrivateDirectory(workspace, ".home"),
             ConfigDirectory = CreatePrivateDirectory(workspace, ActivationWorkspace.RunnerFolder),
-            Provider = ProviderAccess.For(agent, _settings.Environment),
+            Provider = ProviderAccess.For(agent, _settings.Environment, _permissions),
             Servers = Tool.SpeaksMcp ? prompt.McpServers : [],
             MaxTurns = agent.Behavior.MaxIterations ?? _defaultMaxTurns,
             Permissions = CliPermissions.For(agent, prompt.Grants),
