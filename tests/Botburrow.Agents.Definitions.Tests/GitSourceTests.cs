@@ -30,7 +30,7 @@ public sealed class GitSourceTests : IDisposable
     {
         try
         {
-            foreach (var file in Directory.EnumerateFiles(_root, "*", SearchOption.AllDirectories))
+            foreach (var file in Directory.EnumerateFiles(_root, "*", SearchOption.AllDirectories).Where(f => new FileInfo(f).LinkTarget is null))
             {
                 File.SetAttributes(file, FileAttributes.Normal); // git marks objects read-only
             }
@@ -89,6 +89,27 @@ public sealed class GitSourceTests : IDisposable
         Assert.True(File.Exists(Path.Combine(source.CheckoutDirectory, "agents", "git-agent", "config.yaml")));
         var missing = await Assert.ThrowsAsync<AgentConfigNotFoundException>(() => source.GetAsync("nobody", ct));
         Assert.Equal($"Agent config not found: {Path.Combine(source.CheckoutDirectory, "agents", "nobody", "config.yaml")}", missing.Message);
+    }
+
+    [Fact]
+    public async Task A_committed_link_out_of_the_checkout_is_refused_and_the_rest_loads()
+    {
+        // A cloned repository can hold symbolic links: this one points a prompt at the runner's environment.
+        Directory.CreateDirectory(Path.Combine(_work, "agents", "leaky"));
+        File.CreateSymbolicLink(Path.Combine(_work, "agents", "leaky", "system-prompt.md"), "/proc/self/environ");
+        CommitAndPush("first", ("agents/git-agent/config.yaml", Agent("git-agent", "fine")), ("agents/leaky/config.yaml", Agent("leaky", "leaks")));
+        using var source = Source(TimeSpan.FromHours(1));
+        var ct = TestContext.Current.CancellationToken;
+
+        var catalog = await source.ListAsync(ct);
+        var single = await Assert.ThrowsAsync<AgentDefinitionException>(() => source.GetAsync("leaky", ct));
+
+        Assert.NotNull(new FileInfo(Path.Combine(source.CheckoutDirectory, "agents", "leaky", "system-prompt.md")).LinkTarget); // the clone made the link
+        Assert.Equal("git-agent", Assert.Single(catalog.Agents).Name);
+        Assert.Equal(
+            [$"agents/leaky/system-prompt.md:1:1: resolves outside the definitions folder (to /proc/{Environment.ProcessId}/environ); symbolic links may point only inside {source.CheckoutDirectory}, so it is not read"],
+            catalog.Problems.Select(p => p.Format(source.CheckoutDirectory)));
+        Assert.Equal(catalog.Problems, single.Problems);
     }
 
     [Fact]
