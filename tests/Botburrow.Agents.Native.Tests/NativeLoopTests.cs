@@ -149,7 +149,8 @@ public sealed class NativeLoopTests
     public async Task OpenAI_401_NamesTheAgentsKeyVariable()
     {
         await using var server = await FakeModelServer.StartAsync(FakeProvider.OpenAI, _ => new FakeTurn { Status = 401 });
-        var executor = TestAgents.Executor(TestAgents.Settings(server, new Dictionary<string, string?> { ["TEAM_OPENAI_KEY"] = "sk-team" }), streaming: false);
+        using var policy = new TempPolicy("agents:\n  tester:\n    provider_keys: [TEAM_OPENAI_KEY]\n");
+        var executor = TestAgents.Executor(TestAgents.Settings(server, new Dictionary<string, string?> { ["TEAM_OPENAI_KEY"] = "sk-team", ["AGENT_PERMISSIONS_PATH"] = policy.Path }), streaming: false);
 
         var error = await Assert.ThrowsAsync<ActivationFailedException>(() => executor.AnswerAsync(TestAgents.Prompt(TestAgents.For(server, apiKeyEnv: "TEAM_OPENAI_KEY"), []), TestContext.Current.CancellationToken));
 
