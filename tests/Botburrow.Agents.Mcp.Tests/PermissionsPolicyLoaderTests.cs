@@ -17,7 +17,10 @@ public sealed class PermissionsPolicyLoaderTests
 
     [Theory]
     [InlineData("agents:\n  a:\n    allowed_grants: [hub:read, github:READ]\n", "p.yaml:3:32: agents.a.allowed_grants[1]: 'github:READ' is not a valid grant")]
-    [InlineData("agents:\n  a:\n    allowed: [hub:read]\n", "p.yaml:3:5: agents.a.allowed: unknown key; allowed: allowed_grants, denied_grants")]
+    [InlineData("agents:\n  a:\n    allowed: [hub:read]\n", "p.yaml:3:5: agents.a.allowed: unknown key; allowed: allowed_grants, denied_grants, provider_keys")]
+    [InlineData("agents:\n  a:\n    provider_keys: [MY_KEY, GITHUB_PAT]\n", "p.yaml:3:29: agents.a.provider_keys[1]: 'GITHUB_PAT' is a fleet secret (GITHUB_PAT: ")]
+    [InlineData("default:\n  provider_keys: [DATABASE_URL]\n", "p.yaml:2:19: default.provider_keys[0]: 'DATABASE_URL' is a fleet secret (DATABASE_URL: ")]
+    [InlineData("default:\n  provider_keys: MY_KEY\n", "p.yaml:2:18: default.provider_keys: expected a list of environment variable names")]
     [InlineData("default:\n  denied_grants: hub:write\n", "p.yaml:2:18: default.denied_grants: expected a list of grants")]
     [InlineData("agent:\n  a: {}\n", "p.yaml:1:1: agent: unknown key; allowed: agents, default")]
     [InlineData("agents: [a, b]\n", "p.yaml:1:9: agents: expected a mapping of agent name to rule")]
@@ -27,6 +30,16 @@ public sealed class PermissionsPolicyLoaderTests
     {
         var ex = Assert.Throws<PermissionsPolicyException>(() => PermissionsPolicyLoader.Parse(System.Text.Encoding.UTF8.GetBytes(text), "p.yaml"));
         Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Provider_keys_are_read_per_agent_and_default()
+    {
+        var policy = PermissionsPolicyLoader.Parse("agents:\n  a:\n    provider_keys: [MY_PROVIDER_KEY]\ndefault:\n  allowed_grants: [hub:read]\n"u8, "p.yaml");
+
+        Assert.Equal(["MY_PROVIDER_KEY"], policy.RuleFor("a").Rule.ProviderKeys);
+        Assert.Empty(policy.RuleFor("b").Rule.ProviderKeys);
+        Assert.Equal(["hub:read"], policy.RuleFor("b").Rule.Allowed.Select(g => g.ToString()));
     }
 
     [Fact]
