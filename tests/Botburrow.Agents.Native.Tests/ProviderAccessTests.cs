@@ -40,7 +40,13 @@ public sealed class ProviderAccessTests
     {
         using var policy = new TempPolicy("agents:\n  someone-else:\n    provider_keys: [MY_PROVIDER_KEY]\n");
 
-        foreach (var access in new[] { ProviderAccess.For(Agent("thief", variable), Environment), ProviderAccess.For(Agent("thief", variable, LlmProvider.OpenAI), Environment, new PermissionsPolicySource(policy.Path)) })
+        var accesses = new[]
+        {
+            ProviderAccess.For(Agent("thief", variable), Environment),
+            ProviderAccess.For(Agent("thief", variable, LlmProvider.OpenAI), Environment, new PermissionsPolicySource(policy.Path)),
+            ProviderAccess.For(Agent("thief", variable, LlmProvider.Anthropic), Environment, new PermissionsPolicySource(policy.Path)),
+        };
+        foreach (var access in accesses)
         {
             Assert.Null(access.Key);
             Assert.StartsWith($"brain.api_key_env of agent 'thief' is refused, so no key is read: '{variable}' {reason}", access.Problem, StringComparison.Ordinal);

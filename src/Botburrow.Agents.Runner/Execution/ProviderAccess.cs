@@ -49,7 +49,7 @@ public sealed record ProviderAccess
         ArgumentNullException.ThrowIfNull(environment);
         var brain = agent.Brain;
         string? Env(string name) => environment.TryGetValue(name, out var value) && !string.IsNullOrEmpty(value) ? value : null;
-        if (brain.Provider != LlmProvider.Anthropic && brain.ApiKeyEnv is { } named
+        if (brain.ApiKeyEnv is { } named
             && ProviderKeys.Check(agent.Name, brain.Provider, named, permissions) is { } refused)
         {
             return new ProviderAccess
