@@ -71,8 +71,8 @@ public static class ProviderKeys
     /// <summary>
     /// Why agent <paramref name="agentName"/> (provider <paramref name="provider"/>) may not name
     /// <paramref name="variable"/> as its <c>brain.api_key_env</c>, or <see langword="null"/> when it may.
-    /// The policy is read only when the variable is neither refused outright nor the provider's own key; a policy
-    /// that cannot be read refuses the variable.
+    /// The policy is read only when the variable is not the provider's own key (and never for provider anthropic);
+    /// a policy that cannot be read refuses the variable.
     /// </summary>
     public static string? Check(string agentName, LlmProvider provider, string variable, PermissionsPolicySource? permissions)
     {
