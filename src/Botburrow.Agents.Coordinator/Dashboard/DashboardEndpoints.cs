@@ -29,12 +29,26 @@ public static partial class DashboardEndpoints
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Botburrow.Dashboard");
         var access = new DashboardAccess(dashboardToken, adminToken);
 
+        // Every read shows prompts or thread text: uncached, and refused without a token.
+        IResult? Refused(HttpContext context)
+        {
+            context.Response.Headers.CacheControl = "no-store";
+            context.Response.Headers["Referrer-Policy"] = "no-referrer";
+            if (access.Allows(context))
+            {
+                return null;
+            }
+
+            LogRefused(logger, context.Request.Path);
+            return access.Refusal(context);
+        }
+
         async Task<IResult> PageAsync(HttpContext context, CancellationToken cancellationToken)
         {
-            NotCached(context);
             if (context.Request.Query.ContainsKey(TokenParameter))
             {
                 // The token leaves the address bar at once: the browser keeps a cookie derived from it instead.
+                context.Response.Headers["Referrer-Policy"] = "no-referrer";
                 string? token = context.Request.Query[TokenParameter];
                 if (!access.IsToken(token))
                 {
@@ -46,10 +60,9 @@ public static partial class DashboardEndpoints
                 return Results.Redirect("/dashboard");
             }
 
-            if (!access.Allows(context))
+            if (Refused(context) is { } refusal)
             {
-                LogRefused(logger, context.Request.Path);
-                return access.Refusal(context);
+                return refusal;
             }
 
             return await ReadAsync(data, cancellationToken) is { } snapshot
@@ -61,11 +74,9 @@ public static partial class DashboardEndpoints
         app.MapGet("/dashboard", PageAsync);
         app.MapGet("/api/v1/dashboard", async (HttpContext context, CancellationToken cancellationToken) =>
         {
-            NotCached(context);
-            if (!access.Allows(context))
+            if (Refused(context) is { } refusal)
             {
-                LogRefused(logger, context.Request.Path);
-                return access.Refusal(context);
+                return refusal;
             }
 
             return await ReadAsync(data, cancellationToken) is { } snapshot ? Results.Json(snapshot) : Unavailable();
@@ -73,11 +84,9 @@ public static partial class DashboardEndpoints
         var transcripts = app.Services.GetService<ITranscriptStore>();
         app.MapGet("/dashboard/transcripts/{id}", async (HttpContext context, string id, CancellationToken cancellationToken) =>
         {
-            NotCached(context);
-            if (!access.Allows(context))
+            if (Refused(context) is { } refusal)
             {
-                LogRefused(logger, context.Request.Path);
-                return access.Refusal(context);
+                return refusal;
             }
 
             return transcripts is not null && await transcripts.GetAsync(id, cancellationToken) is { } transcript
@@ -139,13 +148,6 @@ public static partial class DashboardEndpoints
                 return null;
             }
         }
-    }
-
-    /// <summary>Dashboard answers hold prompts and thread text: no cache keeps them, and no link hands on the address.</summary>
-    private static void NotCached(HttpContext context)
-    {
-        context.Response.Headers.CacheControl = "no-store";
-        context.Response.Headers["Referrer-Policy"] = "no-referrer";
     }
 
     private static IResult Unavailable()
