@@ -1,4 +1,3 @@
-using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Botburrow.Agents.Configuration;
@@ -16,7 +15,7 @@ using Prometheus;
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// What every service shares: logging from the settings, Kestrel on <c>METRICS_PORT</c>, Prometheus
+/// What every service shares: logging from the settings, Kestrel on <c>METRICS_BIND_ADDRESS</c>:<c>METRICS_PORT</c>, Prometheus
 /// <c>/metrics</c>, and the <c>/health/live</c> and <c>/health/ready</c> probes (always mapped: Kubernetes needs them).
 /// </summary>
 public static class ServiceDefaultsExtensions
@@ -30,7 +29,9 @@ public static class ServiceDefaultsExtensions
         ArgumentNullException.ThrowIfNull(settings);
         builder.Logging.AddBotburrowLogging(settings, logFormat);
         var port = settings.MetricsPort ?? defaultPort;
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Any, port));
+        // Loopback unless METRICS_BIND_ADDRESS says otherwise: the manifests set 0.0.0.0 for probes and Prometheus.
+        var address = settings.MetricsBindAddress;
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(address, port));
         builder.Services.AddHealthChecks().AddCheck<WorkQueueHealthCheck>("work_store", tags: [ReadyTag]);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(TimeProvider.System);

@@ -88,5 +88,6 @@ public static class CliProcess
     }
 
     private static bool IsSettingName(string key) => key is "HUB_URL" or "HUB_API_KEY" or "REDIS_URL" or "VALKEY_URL" or "RUNNER_MODE" or "LOG_LEVEL" or "LOG_FORMAT"
-        or "AGENT_DEFINITIONS_PATH" or "AGENT_DEFINITIONS_REPO" or "ADMIN_TOKEN" or "METRICS_PORT";
+        or "AGENT_DEFINITIONS_PATH" or "AGENT_DEFINITIONS_REPO" or "ADMIN_TOKEN" or "METRICS_PORT"
+        or "METRICS_BIND_ADDRESS" or "DASHBOARD_TOKEN";
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.RegularExpressions;
 using Botburrow.Agents.Redis;
 using Botburrow.Agents.Testing;
 using Microsoft.Playwright;
@@ -13,7 +14,7 @@ namespace Botburrow.Browser.Tests;
 /// real Chromium: a running activation shows up, Stop cancels it, Clear lifts a backoff. Screenshots go to
 /// <c>TestResults/screenshots</c>.
 /// </summary>
-public sealed class DashboardPageTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
+public sealed partial class DashboardPageTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
 {
     private const string Chromium = "/usr/bin/chromium";
     private const string HubKey = "dashboard-hub-key";
@@ -67,6 +68,9 @@ public sealed class DashboardPageTests(RedisServerFixture redis) : IClassFixture
                 ["SCRIPTED_BRAIN"] = script,
             });
         await up.WaitForOutputAsync("Press Ctrl+C", Ct);
+        var dashboardUrl = DashboardUrl().Match(up.StandardOutput) is { Success: true } printed
+            ? printed.Groups[1].Value
+            : throw new InvalidOperationException("up printed no dashboard URL with a token:\n" + up.StandardOutput);
 
         using (var http = new HttpClient())
         using (var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"http://127.0.0.1:{hubPort}/api/v1/posts")))
@@ -91,7 +95,9 @@ public sealed class DashboardPageTests(RedisServerFixture redis) : IClassFixture
         var screenshots = Path.Combine(RepositoryPaths.RepositoryRoot, "TestResults", "screenshots");
         Directory.CreateDirectory(screenshots);
 
-        await page.GotoAsync($"http://127.0.0.1:{port}/dashboard");
+        // The URL `up` printed: its token becomes a cookie and leaves the address bar.
+        await page.GotoAsync(dashboardUrl);
+        Assert.Equal($"http://127.0.0.1:{port}/dashboard", page.Url);
         await Assertions.Expect(page.Locator("#leader")).Not.ToHaveTextAsync("none");
 
         // A running activation: agent, task, runner, age, attempt.
@@ -139,4 +145,7 @@ public sealed class DashboardPageTests(RedisServerFixture redis) : IClassFixture
         Assert.False(await db.HashExistsAsync("work:failures", "trend-scout"));
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(screenshots, "dashboard-backoff-cleared.png"), FullPage = true });
     }
+
+    [GeneratedRegex(@"Dashboard: (http://127\.0\.0\.1:\d+/dashboard\?token=[0-9a-f]+)")]
+    private static partial Regex DashboardUrl();
 }

@@ -125,7 +125,7 @@ public sealed class ConfigurationTests
     {
         Assert.Equal(Fleet.SecretName, Fleet.SecretTemplate.Metadata.Name);
         Assert.Equal(Fleet.Namespace, Fleet.SecretTemplate.Metadata.NamespaceProperty);
-        string[] expected = ["HUB_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_API_KEY", "GITHUB_PAT", "BRAVE_API_KEY", "ADMIN_TOKEN"];
+        string[] expected = ["HUB_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_API_KEY", "GITHUB_PAT", "BRAVE_API_KEY", "ADMIN_TOKEN", "DASHBOARD_TOKEN"];
         Assert.Equal(expected.Order(), Fleet.SecretTemplateData.Keys.Order());
         Assert.All(Fleet.SecretTemplateData, pair =>
         {
@@ -199,6 +199,40 @@ public sealed class ConfigurationTests
             var expected = container.Args[0] == "coordinator" ? 9090 : 9091;
             Assert.Equal(expected, Fleet.SettingsOf(workload, container).MetricsPort);
             Assert.Equal(expected, Assert.Single(container.Ports, p => p.Name == "http-metrics").ContainerPort);
+        }
+    }
+
+    [Fact]
+    public void MetricsBindAddress_IsAllInterfacesInEveryContainer_BecauseProbesAndPrometheusUseThePodIp()
+    {
+        // The default is loopback (right for `up` on a laptop); in a pod the kubelet and Prometheus come from outside.
+        Assert.Equal("127.0.0.1", SettingsCatalog.Find(SettingNames.MetricsBindAddress)!.DefaultValue);
+        foreach (var (workload, container) in BotburrowContainers)
+        {
+            var variable = Assert.Single(container.Env, e => e.Name == SettingNames.MetricsBindAddress);
+            Assert.Equal("0.0.0.0", variable.Value);
+            Assert.Equal(System.Net.IPAddress.Any, Fleet.SettingsOf(workload, container).MetricsBindAddress);
+            Assert.All(
+                new[] { container.StartupProbe, container.LivenessProbe, container.ReadinessProbe },
+                probe => Assert.Equal("http-metrics", probe?.HttpGet?.Port?.Value));
+        }
+    }
+
+    [Fact]
+    public void Coordinator_ReadsTheDashboardTokenFromTheSecret_AndRunnersDoNot()
+    {
+        foreach (var (workload, container) in BotburrowContainers)
+        {
+            var token = (container.Env ?? []).SingleOrDefault(e => e.Name == SettingNames.DashboardToken);
+            if (container.Args[0] == "coordinator")
+            {
+                Assert.NotNull(token);
+                Assert.Equal(SettingNames.DashboardToken, token.ValueFrom?.SecretKeyRef?.Key);
+            }
+            else
+            {
+                Assert.True(token is null, $"{workload}: runners serve no dashboard, so they need no DASHBOARD_TOKEN");
+            }
         }
     }
 

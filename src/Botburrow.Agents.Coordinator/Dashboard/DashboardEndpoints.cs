@@ -9,12 +9,17 @@ namespace Botburrow.Agents.Coordinator.Dashboard;
 
 /// <summary>
 /// The fleet dashboard on the coordinator's port: <c>/</c> and <c>/dashboard</c> (HTML), <c>GET /api/v1/dashboard</c>
-/// (JSON), and the actions <c>POST /api/v1/activations/{id}/stop</c>, <c>/api/v1/backoff/{agent}/clear</c> and
+/// (JSON) and <c>/dashboard/transcripts/{id}</c>, which need <c>DASHBOARD_TOKEN</c> or <c>ADMIN_TOKEN</c> (a bearer
+/// header, or the cookie that <c>/dashboard?token=…</c> sets), and the actions
+/// <c>POST /api/v1/activations/{id}/stop</c>, <c>/api/v1/backoff/{agent}/clear</c> and
 /// <c>/api/v1/dead/{id}/requeue</c>, which need <c>Authorization: Bearer ADMIN_TOKEN</c>.
 /// </summary>
 public static partial class DashboardEndpoints
 {
-    public static WebApplication MapFleetDashboard(this WebApplication app, string? adminToken)
+    /// <summary>The query parameter that opens the dashboard in a browser: <c>/dashboard?token=…</c>.</summary>
+    public const string TokenParameter = "token";
+
+    public static WebApplication MapFleetDashboard(this WebApplication app, string? adminToken, string? dashboardToken)
     {
         ArgumentNullException.ThrowIfNull(app);
         var data = new DashboardData(
@@ -22,21 +27,72 @@ public static partial class DashboardEndpoints
             app.Services.GetRequiredService<ILeaderElection>(),
             app.Services.GetService<TimeProvider>() ?? TimeProvider.System);
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Botburrow.Dashboard");
+        var access = new DashboardAccess(dashboardToken, adminToken);
 
-        async Task<IResult> PageAsync(CancellationToken cancellationToken)
-            => await ReadAsync(data, cancellationToken) is { } snapshot
+        // Every read shows prompts or thread text: uncached, and refused without a token.
+        IResult? Refused(HttpContext context)
+        {
+            context.Response.Headers.CacheControl = "no-store";
+            context.Response.Headers["Referrer-Policy"] = "no-referrer";
+            if (access.Allows(context))
+            {
+                return null;
+            }
+
+            LogRefused(logger, context.Request.Path);
+            return access.Refusal(context);
+        }
+
+        async Task<IResult> PageAsync(HttpContext context, CancellationToken cancellationToken)
+        {
+            if (context.Request.Query.ContainsKey(TokenParameter))
+            {
+                // The token leaves the address bar at once: the browser keeps a cookie derived from it instead.
+                context.Response.Headers["Referrer-Policy"] = "no-referrer";
+                string? token = context.Request.Query[TokenParameter];
+                if (!access.IsToken(token))
+                {
+                    LogRefused(logger, context.Request.Path);
+                    return access.Refusal(context);
+                }
+
+                DashboardAccess.SetCookie(context, token!); // IsToken is false for null
+                return Results.Redirect("/dashboard");
+            }
+
+            if (Refused(context) is { } refusal)
+            {
+                return refusal;
+            }
+
+            return await ReadAsync(data, cancellationToken) is { } snapshot
                 ? Results.Content(DashboardPage.Render(snapshot), "text/html; charset=utf-8")
                 : Unavailable();
+        }
 
         app.MapGet("/", PageAsync);
         app.MapGet("/dashboard", PageAsync);
-        app.MapGet("/api/v1/dashboard", async (CancellationToken cancellationToken)
-            => await ReadAsync(data, cancellationToken) is { } snapshot ? Results.Json(snapshot) : Unavailable());
+        app.MapGet("/api/v1/dashboard", async (HttpContext context, CancellationToken cancellationToken) =>
+        {
+            if (Refused(context) is { } refusal)
+            {
+                return refusal;
+            }
+
+            return await ReadAsync(data, cancellationToken) is { } snapshot ? Results.Json(snapshot) : Unavailable();
+        });
         var transcripts = app.Services.GetService<ITranscriptStore>();
-        app.MapGet("/dashboard/transcripts/{id}", async (string id, CancellationToken cancellationToken) =>
-            transcripts is not null && await transcripts.GetAsync(id, cancellationToken) is { } transcript
+        app.MapGet("/dashboard/transcripts/{id}", async (HttpContext context, string id, CancellationToken cancellationToken) =>
+        {
+            if (Refused(context) is { } refusal)
+            {
+                return refusal;
+            }
+
+            return transcripts is not null && await transcripts.GetAsync(id, cancellationToken) is { } transcript
                 ? Results.Content(DashboardPage.RenderTranscript(id, TranscriptText.Lines(transcript)), "text/html; charset=utf-8")
-                : Results.Content(DashboardPage.RenderTranscript(id, null), "text/html; charset=utf-8", statusCode: StatusCodes.Status404NotFound));
+                : Results.Content(DashboardPage.RenderTranscript(id, null), "text/html; charset=utf-8", statusCode: StatusCodes.Status404NotFound);
+        });
 
         var queue = app.Services.GetRequiredService<IWorkQueue>();
         app.MapPost("/api/v1/activations/{id}/stop", async (HttpContext context, string id, CancellationToken cancellationToken) =>
@@ -99,6 +155,9 @@ public static partial class DashboardEndpoints
 
     [LoggerMessage(EventName = "dashboard_action", Level = LogLevel.Information, Message = "Dashboard action {Action} on {Target}: {Done}")]
     private static partial void LogAction(ILogger logger, string action, string target, bool done);
+
+    [LoggerMessage(EventName = "dashboard_refused", Level = LogLevel.Debug, Message = "Dashboard read of {Path} refused: no valid DASHBOARD_TOKEN or ADMIN_TOKEN")]
+    private static partial void LogRefused(ILogger logger, PathString path);
 
     [LoggerMessage(EventName = "dashboard_unavailable", Level = LogLevel.Warning, Message = "Dashboard cannot read the work store: {Error}")]
     private static partial void LogUnavailable(ILogger logger, string error);

@@ -6,8 +6,9 @@ namespace Botburrow.Agents.Coordinator.Dashboard;
 
 /// <summary>
 /// The dashboard page: server-rendered tables from a snapshot, and a little JavaScript that refetches
-/// <c>/api/v1/dashboard</c> every few seconds and sends the Stop / Clear / Requeue actions with the
-/// <c>ADMIN_TOKEN</c> kept in sessionStorage. Every value is escaped (HTML-encoded here, <c>textContent</c> there).
+/// <c>/api/v1/dashboard</c> every few seconds (with the session cookie that <c>/dashboard?token=…</c> set) and sends
+/// the Stop / Clear / Requeue actions with the <c>ADMIN_TOKEN</c> kept in sessionStorage. Every value is escaped
+/// (HTML-encoded here, <c>textContent</c> there).
 /// </summary>
 internal static class DashboardPage
 {
@@ -59,7 +60,9 @@ internal static class DashboardPage
             document.getElementById('status').textContent='updated '+time(s.generated_at);
           }
           async function refresh(){
-            try{var r=await fetch('/api/v1/dashboard',{cache:'no-store'});if(!r.ok)throw new Error('HTTP '+r.status);render(await r.json());}
+            try{var r=await fetch('/api/v1/dashboard',{cache:'no-store',credentials:'same-origin'});
+              if(r.status===401||r.status===403){var p=await r.json().catch(function(){return {};});throw new Error((p.title||'HTTP '+r.status)+': open /dashboard?token=<DASHBOARD_TOKEN> again');}
+              if(!r.ok)throw new Error('HTTP '+r.status);render(await r.json());}
             catch(e){document.getElementById('status').textContent='refresh failed: '+e.message;}
           }
           async function act(url){

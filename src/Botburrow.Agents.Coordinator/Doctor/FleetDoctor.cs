@@ -48,7 +48,16 @@ public sealed class FleetDoctor
             findings.AddRange(CheckAgent(agent, targets));
         }
 
-        return new DoctorReport { Findings = findings };
+        // Findings quote URLs and error messages (HUB_URL, a repository, a base URL): none may show a secret.
+        return new DoctorReport
+        {
+            Findings = [.. findings.Select(f => f with
+            {
+                Seen = SecretMasker.MaskUrls(f.Seen),
+                Remedy = SecretMasker.MaskUrls(f.Remedy),
+                Subject = f.Subject is null ? null : SecretMasker.MaskUrls(f.Subject),
+            })],
+        };
     }
 
     private List<DoctorFinding> CheckSettings()
@@ -295,7 +304,7 @@ public sealed class FleetDoctor
             return [DoctorFinding.Fail("hub.reachable", "HUB_URL is not set; Hub checks were skipped", "Set HUB_URL. " + reachRemedy)];
         }
 
-        var url = _settings.HubUrl.ToString();
+        var url = SecretMasker.MaskUrl(_settings.HubUrl.ToString());
         var findings = new List<DoctorFinding>();
         try
         {

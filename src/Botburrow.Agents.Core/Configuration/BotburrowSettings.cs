@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using Botburrow.Agents.Work;
 using Microsoft.Extensions.Logging;
 
@@ -37,7 +38,9 @@ public sealed class BotburrowSettings
         LogLevel = ParseLogLevel(Text(SettingNames.LogLevel)!);
         LogFormat = Text(SettingNames.LogFormat)!.ToLowerInvariant();
         MetricsPort = (int?)ParseInteger(SettingNames.MetricsPort);
+        MetricsBindAddress = ParseIpAddress(SettingNames.MetricsBindAddress)!; // has a default, so never null
         AdminToken = Text(SettingNames.AdminToken);
+        DashboardToken = Text(SettingNames.DashboardToken);
         McpTimeout = ParseDuration(SettingNames.McpTimeout)!.Value;
         MaxAttempts = (int)ParseInteger(SettingNames.MaxAttempts)!.Value;
         LeaseDuration = ParseDuration(SettingNames.LeaseDuration)!.Value;
@@ -100,7 +103,13 @@ public sealed class BotburrowSettings
 
     public int? MetricsPort { get; }
 
+    /// <summary>The address the metrics, health and dashboard port listens on (<c>METRICS_BIND_ADDRESS</c>, default loopback).</summary>
+    public IPAddress MetricsBindAddress { get; }
+
     public string? AdminToken { get; }
+
+    /// <summary>The read-only dashboard token (<c>DASHBOARD_TOKEN</c>); <see cref="AdminToken"/> reads the dashboard too.</summary>
+    public string? DashboardToken { get; }
 
     public TimeSpan McpTimeout { get; }
 
@@ -157,7 +166,10 @@ public sealed class BotburrowSettings
         }
     }
 
-    /// <summary>The value as <c>config show</c> prints it: secrets masked, a password inside a URL masked.</summary>
+    /// <summary>
+    /// The value as <c>config show</c> prints it: secrets masked; in a URL (a URL setting, or a URL inside any other
+    /// value such as <c>AGENT_DEFINITIONS_REPO</c>) the userinfo and secret-looking query parameters masked.
+    /// </summary>
     public static string Display(SettingValue value)
     {
         ArgumentNullException.ThrowIfNull(value);
@@ -166,12 +178,12 @@ public sealed class BotburrowSettings
             return "(not set)";
         }
 
-        if (value.Definition.Kind == SettingKind.Url && value.Text.Contains('@', StringComparison.Ordinal))
+        if (value.Definition.Kind == SettingKind.Url && (value.Text.Contains('@', StringComparison.Ordinal) || !value.Definition.IsSecret))
         {
             return SecretMasker.MaskUrl(value.Text);
         }
 
-        return value.Definition.IsSecret ? SecretMasker.MaskSecret(value.Text) : value.Text;
+        return value.Definition.IsSecret ? SecretMasker.MaskSecret(value.Text) : SecretMasker.MaskUrls(value.Text);
     }
 
     /// <summary>Parses <c>600</c>, <c>600s</c>, <c>1.5</c>, <c>500ms</c>, <c>10m</c> or <c>1h</c>.</summary>
@@ -277,6 +289,31 @@ public sealed class BotburrowSettings
         }
 
         return text;
+    }
+
+    private IPAddress? ParseIpAddress(string name)
+    {
+        var text = Text(name);
+        if (text is null)
+        {
+            return null;
+        }
+
+        var trimmed = text.Trim();
+        if (trimmed.StartsWith('[') && trimmed.EndsWith(']'))
+        {
+            trimmed = trimmed[1..^1];
+        }
+
+        // IPAddress.TryParse also takes shorthands such as "1" or "127.1"; only the usual spellings are meant.
+        if (!IPAddress.TryParse(trimmed, out var address)
+            || (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && trimmed.Split('.').Length != 4)
+            || (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 && !trimmed.Contains(':', StringComparison.Ordinal)))
+        {
+            throw Invalid(_values[name], "an IP address such as 127.0.0.1 (this machine only), ::1, 0.0.0.0 or :: (all interfaces)");
+        }
+
+        return address;
     }
 
     private long? ParseInteger(string name)

@@ -24,7 +24,9 @@ public static class SettingNames
     public const string LogLevel = "LOG_LEVEL";
     public const string LogFormat = "LOG_FORMAT";
     public const string MetricsPort = "METRICS_PORT";
+    public const string MetricsBindAddress = "METRICS_BIND_ADDRESS";
     public const string AdminToken = "ADMIN_TOKEN";
+    public const string DashboardToken = "DASHBOARD_TOKEN";
     public const string McpTimeout = "MCP_TIMEOUT";
     public const string MaxAttempts = "MAX_ATTEMPTS";
     public const string LeaseDuration = "LEASE_DURATION";

@@ -1,4 +1,5 @@
 using System.Reflection;
+using Botburrow.Agents.Configuration;
 using Botburrow.Agents.Hub;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -32,7 +33,7 @@ public static partial class HubMcpServer
         using var host = builder.Build();
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Botburrow.Agents.Mcp.Hub");
         var names = string.Join(", ", functions.Select(f => f.Name));
-        var url = options.HubUrl.ToString();
+        var url = SecretMasker.MaskUrl(options.HubUrl.ToString());
         LogServing(logger, options.Agent, url, names.Length == 0 ? "(none: the agent lacks hub:read)" : names);
         await host.RunAsync(cancellationToken);
     }

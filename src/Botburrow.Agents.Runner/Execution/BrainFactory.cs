@@ -87,7 +87,7 @@ public sealed class BrainFactory
                     options.Endpoint = new Uri(access.BaseUrl);
                 }
 
-                var provider = brain.Provider == LlmProvider.OpenAI ? "openai" : "local model at " + access.BaseUrl;
+                var provider = brain.Provider == LlmProvider.OpenAI ? "openai" : "local model at " + SecretMasker.MaskUrl(access.BaseUrl ?? "");
                 var client = new OpenAIClient(new ApiKeyCredential(string.IsNullOrEmpty(access.Key) ? "no-key" : access.Key), options)
                     .GetChatClient(brain.Model)
                     .AsIChatClient();

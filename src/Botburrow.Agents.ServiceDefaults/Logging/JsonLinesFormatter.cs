@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Botburrow.Agents.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
@@ -9,7 +10,8 @@ namespace Botburrow.Agents.ServiceDefaults.Logging;
 /// <summary>
 /// One JSON object per line: <c>timestamp</c>, <c>level</c>, <c>event</c> (the <see cref="EventId"/> name),
 /// <c>category</c>, <c>message</c>, then the message's fields and every scope field (<c>agent_id</c>,
-/// <c>runner_id</c>, <c>activation_id</c>…) at the top level, and <c>exception</c> when there is one.
+/// <c>runner_id</c>, <c>activation_id</c>…) at the top level, and <c>exception</c> when there is one. Secrets in
+/// URLs (userinfo, secret-looking query parameters) are masked everywhere in the line.
 /// </summary>
 internal sealed class JsonLinesFormatter : ConsoleFormatter
 {
@@ -27,7 +29,8 @@ internal sealed class JsonLinesFormatter : ConsoleFormatter
 
     public override void Write<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, TextWriter textWriter)
     {
-        var message = logEntry.Formatter(logEntry.State, logEntry.Exception);
+        // A URL in a message or field (HUB_URL, a definitions repository, a base URL) never shows its secrets.
+        var message = SecretMasker.MaskUrls(logEntry.Formatter(logEntry.State, logEntry.Exception));
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
@@ -56,7 +59,7 @@ internal sealed class JsonLinesFormatter : ConsoleFormatter
 
             if (logEntry.Exception is not null)
             {
-                writer.WriteString("exception", logEntry.Exception.ToString());
+                writer.WriteString("exception", SecretMasker.MaskUrls(logEntry.Exception.ToString()));
             }
 
             writer.WriteEndObject();
@@ -120,7 +123,7 @@ internal sealed class JsonLinesFormatter : ConsoleFormatter
                 writer.WriteStringValue(dto.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
                 break;
             case string s:
-                writer.WriteStringValue(s);
+                writer.WriteStringValue(SecretMasker.MaskUrls(s));
                 break;
             case System.Collections.IEnumerable items:
                 writer.WriteStartArray();
@@ -132,7 +135,7 @@ internal sealed class JsonLinesFormatter : ConsoleFormatter
                 writer.WriteEndArray();
                 break;
             default:
-                writer.WriteStringValue(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture));
+                writer.WriteStringValue(SecretMasker.MaskUrls(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? ""));
                 break;
         }
     }

@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Text;
+using Botburrow.Agents.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
 
 namespace Botburrow.Agents.ServiceDefaults.Logging;
 
-/// <summary>One readable line per event for people: time, level, event name, message and scope fields.</summary>
+/// <summary>One readable line per event for people: time, level, event name, message and scope fields (URL secrets masked).</summary>
 internal sealed class ReadableConsoleFormatter : ConsoleFormatter
 {
     public const string FormatterName = "botburrow-console";
@@ -51,6 +52,7 @@ internal sealed class ReadableConsoleFormatter : ConsoleFormatter
             line.Append('\n').Append(logEntry.Exception);
         }
 
-        textWriter.Write(line.Append('\n').ToString());
+        // A URL in the line (HUB_URL, a definitions repository, a base URL) never shows its secrets.
+        textWriter.Write(SecretMasker.MaskUrls(line.Append('\n').ToString()));
     }
 }

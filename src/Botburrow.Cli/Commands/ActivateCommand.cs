@@ -63,8 +63,9 @@ internal sealed class ActivateCommand : Command
         try
         {
             var report = await provider.GetRequiredService<ActivationPipeline>().RunAsync(work, timeout.Token);
-            await context.Out.WriteLineAsync(
-                $"{agent}: {report.Outcome.ToString().ToLowerInvariant()}; {report.NotificationsProcessed} notification(s), {report.Replies + report.Posts} posted, {report.Skipped} skipped; {report.InputTokens} in / {report.OutputTokens} out tokens{(report.Error is null ? "" : "; " + report.Error)}");
+            // An error may quote a model, a tool or a URL: shown with URL secrets masked and terminal controls escaped.
+            await context.Out.WriteLineAsync(TerminalText.Escape(SecretMasker.MaskUrls(
+                $"{agent}: {report.Outcome.ToString().ToLowerInvariant()}; {report.NotificationsProcessed} notification(s), {report.Replies + report.Posts} posted, {report.Skipped} skipped; {report.InputTokens} in / {report.OutputTokens} out tokens{(report.Error is null ? "" : "; " + report.Error)}")));
             return report.Outcome == WorkOutcome.Succeeded ? ExitCodes.Ok : ExitCodes.Failure;
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
@@ -74,7 +75,7 @@ internal sealed class ActivateCommand : Command
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            await context.Error.WriteLineAsync($"{agent}: failed: {ex.Message}");
+            await context.Error.WriteLineAsync(TerminalText.Escape(SecretMasker.MaskUrls($"{agent}: failed: {ex.Message}")));
             return ExitCodes.Failure;
         }
     }

@@ -54,13 +54,14 @@ internal sealed class ActivationsCommand : Command
     {
         if (transcript is null)
         {
-            await context.Error.WriteLineAsync($"no transcript of activation '{id}' {where}: it never ran here, or its transcript expired (kept 7 days)");
+            await context.Error.WriteLineAsync(TerminalText.Escape($"no transcript of activation '{id}' {where}: it never ran here, or its transcript expired (kept 7 days)", keepLineBreaks: false));
             return ExitCodes.Failure;
         }
 
+        // Transcripts quote posts, model output and tool results: what a terminal would obey is shown, not run.
         foreach (var line in TranscriptText.Lines(transcript))
         {
-            await context.Out.WriteLineAsync(line);
+            await context.Out.WriteLineAsync(TerminalText.Escape(line));
         }
 
         return ExitCodes.Ok;

@@ -31,7 +31,7 @@ internal static class FleetHost
 
         if (app.Services.GetService<CoordinatorService>() is not null)
         {
-            app.MapFleetDashboard(settings.AdminToken);
+            app.MapFleetDashboard(settings.AdminToken, settings.DashboardToken);
         }
 
         return app;

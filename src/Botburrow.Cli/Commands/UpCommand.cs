@@ -1,5 +1,10 @@
 using System.CommandLine;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
 using Botburrow.Agents.Configuration;
+using Botburrow.Agents.Coordinator.Dashboard;
 using Botburrow.Agents.DevHub;
 using Botburrow.Agents.Work;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,7 +40,7 @@ internal sealed class UpCommand : Command
 
     private readonly Option<int?> _port = new("--port")
     {
-        Description = "Port of metrics and health (METRICS_PORT, default 9090).",
+        Description = "Port of metrics, health and the dashboard (METRICS_PORT, default 9090), on METRICS_BIND_ADDRESS (default 127.0.0.1).",
     };
 
     private readonly Option<DirectoryInfo?> _dataDirectory = new("--data-dir")
@@ -81,6 +86,7 @@ internal sealed class UpCommand : Command
 
     private async Task<int> RunAsync(CliContext context, CancellationToken cancellationToken)
     {
+        var madeDashboardToken = string.IsNullOrEmpty(context.Settings.DashboardToken);
         var settings = WithUpDefaults(context);
         var output = context.Out;
 
@@ -147,18 +153,24 @@ internal sealed class UpCommand : Command
             }
 
             var metricsPort = settings.MetricsPort ?? 9090;
-            await output.WriteLineAsync($"Botburrow is up ({(settings.RedisUrl is null ? "embedded queue" : "Redis queue")}, {(devHub is null ? "Hub at " + hubUrl : "embedded dev Hub")}, agents from {settings.AgentDefinitionsPath}).");
+            var local = $"http://{BrowsableHost(settings.MetricsBindAddress)}:{metricsPort.ToString(CultureInfo.InvariantCulture)}";
+            // HUB_URL may carry a password and HUB_API_KEY is a secret: neither is printed, only the fixed local key.
+            var shownHubUrl = SecretMasker.MaskUrl(hubUrl.ToString());
+            var authorization = hubKey == LocalAdminKey ? $"'Authorization: Bearer {hubKey}'" : "\"Authorization: Bearer $HUB_API_KEY\"";
+            await output.WriteLineAsync($"Botburrow is up ({(settings.RedisUrl is null ? "embedded queue" : "Redis queue")}, {(devHub is null ? "Hub at " + shownHubUrl : "embedded dev Hub")}, agents from {settings.AgentDefinitionsPath}).");
             if (settings.ScriptedBrain is not null)
             {
                 await output.WriteLineAsync("Offline: every agent answers with the scripted test double, not a language model.");
             }
 
-            await output.WriteLineAsync($"  Hub page:  {hubUrl}");
-            await output.WriteLineAsync($"  Metrics:   http://127.0.0.1:{metricsPort}/metrics   Health: http://127.0.0.1:{metricsPort}/health/ready");
-            await output.WriteLineAsync($"  Dashboard: http://127.0.0.1:{metricsPort}/dashboard");
+            await output.WriteLineAsync($"  Hub page:  {shownHubUrl}");
+            await output.WriteLineAsync($"  Metrics:   {local}/metrics   Health: {local}/health/ready");
+            await output.WriteLineAsync(madeDashboardToken
+                ? $"  Dashboard: {local}/dashboard?{DashboardEndpoints.TokenParameter}={settings.DashboardToken}   (a token made for this run; set DASHBOARD_TOKEN to choose one)"
+                : $"  Dashboard: {local}/dashboard?{DashboardEndpoints.TokenParameter}=<DASHBOARD_TOKEN>   (the DASHBOARD_TOKEN you set)");
             var example = await ExampleAgentAsync(app.Services, settings, cancellationToken);
             await output.WriteLineAsync("  Mention an agent:");
-            await output.WriteLineAsync($"    curl -s -X POST {hubUrl.ToString().TrimEnd('/')}/api/v1/posts -H 'Authorization: Bearer {hubKey}' -H 'Idempotency-Key: hello-1' -H 'Content-Type: application/json' -d '{{\"user\":\"you\",\"community\":\"m/general\",\"content\":\"@{example} hello\"}}'");
+            await output.WriteLineAsync($"    curl -s -X POST {shownHubUrl.TrimEnd('/')}/api/v1/posts -H {authorization} -H 'Idempotency-Key: hello-1' -H 'Content-Type: application/json' -d '{{\"user\":\"you\",\"community\":\"m/general\",\"content\":\"@{example} hello\"}}'");
             await output.WriteLineAsync("  Press Ctrl+C to stop.");
             await app.WaitForShutdownAsync(CancellationToken.None);
         }
@@ -203,10 +215,27 @@ internal sealed class UpCommand : Command
 
         if (context.ParseResult.GetValue(_port) is { } port)
         {
-            overrides[SettingNames.MetricsPort] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            overrides[SettingNames.MetricsPort] = port.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (string.IsNullOrEmpty(given.DashboardToken))
+        {
+            // The dashboard shows prompts and thread text: even on a laptop it needs a token, made here and printed.
+            overrides[SettingNames.DashboardToken] = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
         }
 
         return overrides.Count == 0 ? given : SettingsLoader.LoadFromProcess(overrides, context.ParseResult.GetValue(CliContext.ConfigFileOption)?.FullName);
+    }
+
+    /// <summary>The host to print in a local URL for the bind address: 127.0.0.1 for all interfaces, else the address itself.</summary>
+    private static string BrowsableHost(IPAddress address)
+    {
+        if (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
+        {
+            return "127.0.0.1";
+        }
+
+        return address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
     }
 
     /// <summary><c>examples/agent-definitions</c> under the current folder or above the executable.</summary>

@@ -30,11 +30,11 @@ internal static class WorkQueueCli
         }
     }
 
-    /// <summary>Writes rows as left-aligned columns under a header.</summary>
+    /// <summary>Writes rows as left-aligned columns under a header; cells (errors may quote posts) are escaped for the terminal.</summary>
     public static async Task WriteTableAsync(TextWriter output, string[] header, IEnumerable<string[]> rows, CancellationToken cancellationToken)
     {
         var all = new List<string[]> { header };
-        all.AddRange(rows);
+        all.AddRange(rows.Select(row => row.Select(cell => TerminalText.Escape(cell, keepLineBreaks: false)).ToArray()));
         var widths = header.Select((_, i) => all.Max(r => r[i].Length)).ToArray();
         foreach (var row in all)
         {

@@ -140,6 +140,57 @@ public sealed class SettingsLoaderTests
         }
     }
 
+    [Fact]
+    public void MetricsBindAddress_DefaultsToLoopback_AndTakesAnyIpAddress()
+    {
+        Assert.Equal(System.Net.IPAddress.Loopback, Load().MetricsBindAddress);
+        Assert.Equal(System.Net.IPAddress.Any, Load(("METRICS_BIND_ADDRESS", "0.0.0.0")).MetricsBindAddress);
+        Assert.Equal(System.Net.IPAddress.IPv6Any, Load(("BOTBURROW_METRICS_BIND_ADDRESS", "::")).MetricsBindAddress);
+        Assert.Equal(System.Net.IPAddress.IPv6Loopback, Load(("METRICS_BIND_ADDRESS", "[::1]")).MetricsBindAddress);
+        Assert.Equal(System.Net.IPAddress.Parse("10.1.2.3"), Load(("METRICS_BIND_ADDRESS", " 10.1.2.3 ")).MetricsBindAddress);
+    }
+
+    [Theory]
+    [InlineData("localhost")]
+    [InlineData("0.0.0.0:9090")]
+    [InlineData("127.1")]
+    [InlineData("1")]
+    [InlineData("10.0.0.0/8")]
+    [InlineData("999.0.0.1")]
+    public void MetricsBindAddress_NotAnIpAddress_IsOneLineNamingIt(string value)
+    {
+        var ex = Assert.Throws<SettingsException>(() => Load(("METRICS_BIND_ADDRESS", value)));
+
+        Assert.Equal($"METRICS_BIND_ADDRESS must be an IP address such as 127.0.0.1 (this machine only), ::1, 0.0.0.0 or :: (all interfaces), got '{value}' (env METRICS_BIND_ADDRESS)", ex.Message);
+    }
+
+    [Fact]
+    public void DashboardToken_IsASecret_ReadLikeEveryOtherSetting()
+    {
+        var settings = Load(("DASHBOARD_TOKEN", "read-only-token"));
+
+        Assert.Equal("read-only-token", settings.DashboardToken);
+        Assert.True(SettingsCatalog.Find("DASHBOARD_TOKEN")!.IsSecret);
+        var shown = settings.Values.Single(v => v.Definition.Name == "DASHBOARD_TOKEN");
+        Assert.Equal(SecretMasker.Mask, BotburrowSettings.Display(shown));
+    }
+
+    [Fact]
+    public void Display_MasksUrlSecretsInEverySetting()
+    {
+        var settings = Load(
+            ("HUB_URL", "https://bot:hub-pass@hub.example:8000"),
+            ("AGENT_DEFINITIONS_REPO", "https://ghp_repotoken@github.com/org/defs.git"),
+            ("OPENAI_BASE_URL", "https://llm.example/v1?key=base-key"),
+            ("REDIS_URL", "redis://valkey:6379"));
+        string Shown(string name) => BotburrowSettings.Display(settings.Values.Single(v => v.Definition.Name == name));
+
+        Assert.Equal("https://bot:****@hub.example:8000", Shown("HUB_URL"));
+        Assert.Equal("https://****@github.com/org/defs.git", Shown("AGENT_DEFINITIONS_REPO"));
+        Assert.Equal("https://llm.example/v1?key=****", Shown("OPENAI_BASE_URL"));
+        Assert.Equal(SecretMasker.Mask, Shown("REDIS_URL")); // a secret URL without userinfo stays wholly masked, as before
+    }
+
     [Theory]
     [InlineData("redis://:hunter2@valkey:6379/0", "redis://:****@valkey:6379/0")]
     [InlineData("redis://user:hunter2@valkey:6379", "redis://user:****@valkey:6379")]

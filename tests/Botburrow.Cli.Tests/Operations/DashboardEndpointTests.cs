@@ -9,10 +9,14 @@ using Xunit;
 
 namespace Botburrow.Cli.Tests.Operations;
 
-/// <summary><c>botburrow coordinator</c> serves the dashboard: escaped HTML, JSON, and actions that need ADMIN_TOKEN.</summary>
+/// <summary>
+/// <c>botburrow coordinator</c> serves the dashboard on loopback: escaped HTML, JSON and transcripts that need
+/// DASHBOARD_TOKEN, and actions that need ADMIN_TOKEN.
+/// </summary>
 public sealed class DashboardEndpointTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
 {
     private const string AdminToken = "endpoint-admin-token";
+    private const string DashboardToken = "endpoint-dashboard-token";
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -24,10 +28,21 @@ public sealed class DashboardEndpointTests(RedisServerFixture redis) : IClassFix
         var dead = new DeadLetter { Id = "act-\"<x1>", DeadAt = TimeProvider.System.GetUtcNow(), Item = new WorkItem { AgentId = "alpha", TaskType = TaskType.Inbox, Priority = WorkPriority.High, Attempt = 3, LastError = hostile } };
         await fleet.Db.ListLeftPushAsync("work:dead", WorkItemJson.SerializeDead(dead));
         var port = FreePort.Next();
-        var env = fleet.Environment(new Dictionary<string, string?> { ["METRICS_PORT"] = port.ToString(CultureInfo.InvariantCulture), ["ADMIN_TOKEN"] = AdminToken });
+        var env = fleet.Environment(new Dictionary<string, string?> { ["METRICS_PORT"] = port.ToString(CultureInfo.InvariantCulture), ["ADMIN_TOKEN"] = AdminToken, ["DASHBOARD_TOKEN"] = DashboardToken });
         await using var coordinator = RunningCli.Start(["coordinator"], env);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", DashboardToken);
         await WaitForLeaderAsync(http, coordinator);
+        Assert.All(Exposure.ListeningSockets.AddressesOf(port), address => Assert.True(IPAddress.IsLoopback(address), $"the coordinator listens on {address}"));
+
+        using (var anonymous = new HttpClient { BaseAddress = http.BaseAddress })
+        {
+            foreach (var path in new[] { "/", "/dashboard", "/api/v1/dashboard", "/dashboard/transcripts/abc" })
+            {
+                using var refused = await anonymous.GetAsync(new Uri(path, UriKind.Relative), Ct);
+                Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+            }
+        }
 
         foreach (var path in new[] { "/", "/dashboard" })
         {
@@ -41,6 +56,7 @@ public sealed class DashboardEndpointTests(RedisServerFixture redis) : IClassFix
         var requeue = new Uri("/api/v1/dead/" + Uri.EscapeDataString(dead.Id) + "/requeue", UriKind.Relative);
         using (var refused = await http.PostAsync(requeue, null, Ct))
         {
+            // DASHBOARD_TOKEN reads; it does not act.
             Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         }
 
