@@ -40,8 +40,8 @@ public sealed class HubCapability : IDisposable
     /// <summary>True once the activation ended (the token is no longer accepted).</summary>
     public bool IsRevoked => Volatile.Read(ref _revoked) != 0;
 
-    /// <summary>The value of the <c>Authorization</c> header the CLI tool sends.</summary>
-    internal string AuthorizationHeader => "Bearer " + Token;
+    /// <summary>The value of the <c>Authorization</c> header the CLI tool sends (written into its MCP configuration only).</summary>
+    public string AuthorizationHeader => "Bearer " + Token;
 
     internal string Token { get; }
 
