@@ -23,5 +23,5 @@ internal static class HubEndpointScript
 
     /// <summary>A <c>tools/call</c> request body (JSON-RPC id 2) for <paramref name="tool"/> with <paramref name="argumentsJson"/>.</summary>
     public static string Call(string tool, string argumentsJson)
-        => $$"""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"{{tool}}","arguments":{{argumentsJson}}}}""";
+        => $$$"""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"{{{tool}}}","arguments":{{{argumentsJson}}}}}""";
 }
