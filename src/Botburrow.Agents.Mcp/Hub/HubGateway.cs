@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Server;
 
@@ -164,8 +164,16 @@ public sealed partial class HubGateway : IAsyncDisposable
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().ConfigureKestrel(o => o.Listen(IPAddress.Loopback, 0));
         builder.Services.AddRouting();
-        builder.Services.AddLogging();
-        builder.Services.Replace(ServiceDescriptor.Singleton(_loggerFactory));
+
+        // The endpoint lives and dies with the gateway, never with a signal: the runner's own host decides when the
+        // process stops, and its drain may still need the endpoint for the CLI tools that are finishing.
+        builder.Services.AddSingleton<IHostLifetime, GatewayLifetime>();
+        builder.Services.AddLogging(logging =>
+        {
+            logging.AddProvider(new ForwardingLoggerProvider(_loggerFactory));
+            logging.AddFilter("Microsoft", LogLevel.Warning);
+            logging.AddFilter("ModelContextProtocol", LogLevel.Warning);
+        });
         builder.Services.AddMcpServer(o => o.ServerInfo = new() { Name = HubMcpServer.ServerName, Version = HubMcpServer.Version() })
             .WithHttpTransport(o =>
             {
@@ -215,6 +223,25 @@ public sealed partial class HubGateway : IAsyncDisposable
             && !capability.IsRevoked
             ? capability
             : null;
+    }
+
+    /// <summary>A lifetime that neither waits for nor reacts to Ctrl+C or SIGTERM.</summary>
+    private sealed class GatewayLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    /// <summary>The endpoint's own log lines go to the runner's loggers.</summary>
+    private sealed class ForwardingLoggerProvider(ILoggerFactory target) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => target.CreateLogger(categoryName);
+
+        public void Dispose()
+        {
+            // The runner owns the factory.
+        }
     }
 
     private static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
