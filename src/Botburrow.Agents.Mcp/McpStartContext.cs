@@ -14,7 +14,4 @@ public sealed record McpStartContext
 
     /// <summary>The activation's workspace: the filesystem server's root and every stdio server's working directory.</summary>
     public required string WorkspaceDirectory { get; init; }
-
-    /// <summary>Where <c>botburrow mcp hub</c> records the posts it makes (CLI tools), or <see langword="null"/> for nowhere.</summary>
-    public string? PostsLog { get; init; }
 }

@@ -35,11 +35,15 @@ public static class RunnerServiceCollectionExtensions
         services.TryAddSingleton<ITranscriptStore>(sp => new EmbeddedTranscriptStore(null, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<ExecutorSelector>();
         services.TryAddSingleton(_ => new Botburrow.Agents.Definitions.Permissions.PermissionsPolicySource(settings.AgentPermissionsPath));
-        services.TryAddSingleton(sp => new Botburrow.Agents.Mcp.McpServerManager(McpOptionsFor(settings, sp), sp.GetRequiredService<ILoggerFactory>()));
+        services.TryAddSingleton(sp => new Botburrow.Agents.Mcp.McpServerManager(Botburrow.Agents.Mcp.McpOptions.FromSettings(settings), sp.GetRequiredService<ILoggerFactory>()));
+
+        // The Hub endpoint CLI tools reach the Hub through (loopback, started on first use, stopped with the services).
+        services.TryAddSingleton(sp => new Botburrow.Agents.Mcp.Hub.HubGateway(sp.GetRequiredService<Botburrow.Agents.Hub.IHubClient>(), sp.GetRequiredService<ILoggerFactory>()));
         services.TryAddSingleton(sp => new Botburrow.Agents.Mcp.ActivationToolProvider(
             sp.GetRequiredService<Botburrow.Agents.Hub.IHubClient>(),
             sp.GetRequiredService<Botburrow.Agents.Mcp.McpServerManager>(),
             sp.GetRequiredService<Botburrow.Agents.Definitions.Permissions.PermissionsPolicySource>(),
+            sp.GetRequiredService<Botburrow.Agents.Mcp.Hub.HubGateway>(),
             settings.WorkspaceRoot));
         services.TryAddSingleton(sp => new CliExecutors(settings, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         services.TryAddSingleton<ActivationPipeline>();
@@ -50,25 +54,5 @@ public static class RunnerServiceCollectionExtensions
         }
 
         return services;
-    }
-
-    /// <summary>
-    /// The MCP options of the settings, with the Hub the runner itself talks to (which <c>up</c> may have embedded
-    /// on a port of its own) as the one <c>botburrow mcp hub</c> reaches.
-    /// </summary>
-    private static Botburrow.Agents.Mcp.McpOptions McpOptionsFor(BotburrowSettings settings, IServiceProvider services)
-    {
-        var options = Botburrow.Agents.Mcp.McpOptions.FromSettings(settings);
-        if (services.GetService<Microsoft.Extensions.Options.IOptions<Botburrow.Agents.Hub.HubClientOptions>>()?.Value is { BaseUrl: { } hubUrl } hub)
-        {
-            var environment = new Dictionary<string, string?>(options.Environment, StringComparer.Ordinal)
-            {
-                [SettingNames.HubUrl] = hubUrl.ToString(),
-                [SettingNames.HubApiKey] = hub.ApiKey ?? settings.HubApiKey,
-            };
-            options.Environment = environment;
-        }
-
-        return options;
     }
 }

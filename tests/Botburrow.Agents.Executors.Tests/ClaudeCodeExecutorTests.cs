@@ -59,16 +59,21 @@ public sealed class ClaudeCodeExecutorTests
         Assert.Contains("what is 2+2?", run.StandardInput, StringComparison.Ordinal);
         Assert.DoesNotContain(argv, a => a.Contains("what is 2+2?", StringComparison.Ordinal));
 
-        // The MCP configuration: the Hub through `botburrow mcp hub` as this agent, github with only its token.
+        // The MCP configuration: the Hub as the runner's endpoint on loopback with this activation's token (no Hub
+        // key, no child process), github with only its token.
         using var mcp = JsonDocument.Parse(run.File("botburrow/mcp.json"));
         var servers = mcp.RootElement.GetProperty("mcpServers");
         var hub = servers.GetProperty("hub");
-        Assert.Equal(["mcp", "hub"], hub.GetProperty("args").EnumerateArray().Select(a => a.GetString()!).TakeLast(2));
-        Assert.Equal("coder", hub.GetProperty("env").GetProperty("BOTBURROW_AGENT").GetString());
-        Assert.Equal("hub:read,hub:write", hub.GetProperty("env").GetProperty("BOTBURROW_GRANTS").GetString());
-        Assert.Equal("act-claude-1", hub.GetProperty("env").GetProperty("BOTBURROW_ACTIVATION_ID").GetString());
-        Assert.Equal(harness.Hub.Url.ToString(), hub.GetProperty("env").GetProperty("HUB_URL").GetString());
-        Assert.Equal(Path.Combine(Path.GetDirectoryName(run.WorkingDirectory)!, ".botburrow", "hub-posts.jsonl"), hub.GetProperty("env").GetProperty("BOTBURROW_POSTS_LOG").GetString());
+        Assert.Equal("http", hub.GetProperty("type").GetString());
+        var endpoint = new Uri(hub.GetProperty("url").GetString()!);
+        Assert.Equal("127.0.0.1", endpoint.Host);
+        Assert.Equal("/mcp", endpoint.AbsolutePath);
+        Assert.NotEqual(harness.Hub.Url.Port, endpoint.Port);
+        var authorization = hub.GetProperty("headers").GetProperty("Authorization").GetString()!;
+        Assert.Matches("^Bearer [A-Za-z0-9_-]{43}$", authorization); // 256 random bits
+        Assert.Single(hub.GetProperty("headers").EnumerateObject());
+        Assert.False(hub.TryGetProperty("env", out _));
+        Assert.DoesNotContain(harness.Hub.AdminKey, run.Everything(), StringComparison.Ordinal);
         var github = servers.GetProperty("github");
         Assert.Equal(["-y", "@modelcontextprotocol/server-github"], github.GetProperty("args").EnumerateArray().Select(a => a.GetString()!));
         Assert.Equal(ExecutorHarness.GitHubToken, github.GetProperty("env").GetProperty("GITHUB_PERSONAL_ACCESS_TOKEN").GetString());
@@ -79,8 +84,13 @@ public sealed class ClaudeCodeExecutorTests
         Assert.DoesNotContain(ExecutorHarness.GitHubToken, string.Concat(run.Environment.Values), StringComparison.Ordinal); // only in the github server's entry
         Assert.DoesNotContain(harness.Hub.AdminKey, string.Concat(run.Environment.Values), StringComparison.Ordinal);
 
-        // The workspace is gone with the activation.
+        // The workspace is gone with the activation, and so is the token.
         Assert.Empty(Directory.GetFileSystemEntries(harness.WorkspaceRoot));
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new StringContent("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}""", System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.TryAddWithoutValidation("Authorization", authorization);
+        using var revoked = await http.SendAsync(request, Ct);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, revoked.StatusCode);
     }
 
     [Fact]
@@ -133,19 +143,23 @@ public sealed class ClaudeCodeExecutorTests
     [Fact]
     public async Task An_answer_already_posted_through_hub_post_is_not_posted_again()
     {
-        // The Hub MCP server appends each post it makes to the workspace's posts log; the fake does what it would.
+        // The fake posts through the runner's Hub endpoint as Claude Code would; the endpoint counts the post.
         await using var harness = await ExecutorHarness.StartAsync(
             ExecutorHarness.Config("claude-code"),
             "claude",
-            extra: """echo '{"id":"c-1","reply_to":"p-1"}' >> "$PWD/../.botburrow/hub-posts.jsonl" """);
+            extra: HubEndpointScript.Functions + "\n" + "mcp \"$(cat \"$rec/call\")\" > \"$run/mcp-call\"");
         harness.Cli!.Prints(Result("I replied in the thread."));
         var post = await harness.PostAsync("@coder please reply", Ct);
+        File.WriteAllText(Path.Combine(harness.Cli.RecordDirectory, "call"), HubEndpointScript.Call("hub_post", $$"""{"content":"Replied through the Hub tool.","reply_to":"{{post}}"}"""));
 
         var report = await harness.ActivateAsync(TaskType.Inbox, "act-claude-tool", Ct);
 
         Assert.Equal(WorkOutcome.Succeeded, report.Outcome);
-        Assert.Empty(await harness.AgentCommentsAsync(post, Ct)); // the fake did not really post; the runner did not either
+        var run = Assert.Single(harness.Cli.Runs);
+        Assert.StartsWith("200", run.File("mcp-call"), StringComparison.Ordinal);
+        Assert.Equal(["Replied through the Hub tool."], await harness.AgentCommentsAsync(post, Ct)); // the tool's post only, not the final text too
         await harness.Logs.WaitForAsync(e => e.Event == "published_through_tool");
+        Assert.Equal(0, await harness.UnreadAsync(Ct));
     }
 
     [Fact]

@@ -84,10 +84,11 @@ public sealed class GooseExecutorTests
         using var config = JsonDocument.Parse(run.File("home-config/goose/config.yaml")); // JSON is YAML
         var extensions = config.RootElement.GetProperty("extensions");
         Assert.False(extensions.GetProperty("developer").GetProperty("enabled").GetBoolean()); // no shell for this agent
-        var hub = extensions.GetProperty("hub");
-        Assert.Equal("stdio", hub.GetProperty("type").GetString());
-        Assert.Equal(["mcp", "hub"], hub.GetProperty("args").EnumerateArray().Select(a => a.GetString()!).TakeLast(2));
-        Assert.Equal("coder", hub.GetProperty("envs").GetProperty("BOTBURROW_AGENT").GetString());
+        var hub = extensions.GetProperty("hub"); // the runner's Hub endpoint, with this activation's token
+        Assert.Equal("streamable_http", hub.GetProperty("type").GetString());
+        Assert.Equal("127.0.0.1", new Uri(hub.GetProperty("uri").GetString()!).Host);
+        Assert.Matches("^Bearer [A-Za-z0-9_-]{43}$", hub.GetProperty("headers").GetProperty("Authorization").GetString());
+        Assert.DoesNotContain(harness.Hub.AdminKey, run.Everything(), StringComparison.Ordinal);
         var github = extensions.GetProperty("github");
         Assert.Equal("npx", github.GetProperty("cmd").GetString());
         Assert.Equal(ExecutorHarness.GitHubToken, github.GetProperty("envs").GetProperty("GITHUB_PERSONAL_ACCESS_TOKEN").GetString());
@@ -103,7 +104,7 @@ public sealed class GooseExecutorTests
     public async Task A_server_whose_write_tools_the_agent_may_not_use_runs_behind_the_mcp_filter()
     {
         await using var harness = await ExecutorHarness.StartAsync(
-            ExecutorHarness.Config("goose", grants: "[hub:read, github:read]", capabilities: "  mcp_servers: [github]"),
+            ExecutorHarness.Config("goose", grants: "[hub:read, hub:write, github:read]", capabilities: "  mcp_servers: [github]"),
             "goose");
         harness.Cli!.Prints(Output);
         await harness.PostAsync("@coder any open issues?", Ct);
@@ -120,9 +121,9 @@ public sealed class GooseExecutorTests
         Assert.Equal("github:write", args[args.IndexOf("--grant") + 1]);
         Assert.Equal(["--", "npx", "-y", "@modelcontextprotocol/server-github"], args.Skip(args.IndexOf("--")));
         Assert.Equal(ExecutorHarness.GitHubToken, github.GetProperty("envs").GetProperty("GITHUB_PERSONAL_ACCESS_TOKEN").GetString());
-        var hub = config.RootElement.GetProperty("extensions").GetProperty("hub"); // the Hub server hides hub_post itself
-        Assert.DoesNotContain("filter", hub.GetProperty("args").EnumerateArray().Select(a => a.GetString()));
-        Assert.Equal("hub:read", hub.GetProperty("envs").GetProperty("BOTBURROW_GRANTS").GetString());
+        var hub = config.RootElement.GetProperty("extensions").GetProperty("hub"); // an HTTP server: never behind the filter
+        Assert.Equal("streamable_http", hub.GetProperty("type").GetString());
+        Assert.False(hub.TryGetProperty("args", out _));
     }
 
     [Fact]

@@ -61,9 +61,10 @@ public sealed class OpenCodeExecutorTests
         Assert.Equal("deny", bash.GetProperty("*").GetString());
         Assert.Equal("allow", bash.GetProperty("git *").GetString());
         var hub = root.GetProperty("mcp").GetProperty("hub");
-        Assert.Equal("local", hub.GetProperty("type").GetString());
-        Assert.Equal(["mcp", "hub"], hub.GetProperty("command").EnumerateArray().Select(a => a.GetString()!).TakeLast(2));
-        Assert.Equal("act-opencode-1", hub.GetProperty("environment").GetProperty("BOTBURROW_ACTIVATION_ID").GetString());
+        Assert.Equal("remote", hub.GetProperty("type").GetString()); // the runner's Hub endpoint, with this activation's token
+        Assert.Equal("127.0.0.1", new Uri(hub.GetProperty("url").GetString()!).Host);
+        Assert.Matches("^Bearer [A-Za-z0-9_-]{43}$", hub.GetProperty("headers").GetProperty("Authorization").GetString());
+        Assert.DoesNotContain(harness.Hub.AdminKey, run.Everything(), StringComparison.Ordinal);
         Assert.Equal(ExecutorHarness.GitHubToken, root.GetProperty("mcp").GetProperty("github").GetProperty("environment").GetProperty("GITHUB_PERSONAL_ACCESS_TOKEN").GetString());
         Assert.False(root.GetProperty("tools").GetProperty("github_create_issue").GetBoolean()); // no github:write
 

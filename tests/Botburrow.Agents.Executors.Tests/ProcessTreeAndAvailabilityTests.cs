@@ -26,11 +26,11 @@ public sealed class ProcessTreeAndAvailabilityTests
         // A real `botburrow activate` process: the same pipeline and timeout as the runner, in its own process.
         var result = await harness.ActivateThroughCliAsync(
             harness.Cli!.BinDirectory,
-            new Dictionary<string, string?> { [SettingNames.AnthropicApiKey] = ExecutorHarness.AnthropicKey, [SettingNames.ActivationTimeout] = "3" },
+            new Dictionary<string, string?> { [SettingNames.AnthropicApiKey] = ExecutorHarness.AnthropicKey, [SettingNames.ActivationTimeout] = "6" }, // room for a cold process to start the tool
             Ct);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("coder: timed out after 3 s (ACTIVATION_TIMEOUT)", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("coder: timed out after 6 s (ACTIVATION_TIMEOUT)", result.StandardError, StringComparison.Ordinal);
         var run = Assert.Single(harness.Cli!.Runs);
         var tool = run.Pid;
         var child = int.Parse(File.ReadAllText(Path.Combine(run.Directory, "child")).Trim(), System.Globalization.CultureInfo.InvariantCulture);

@@ -8,8 +8,8 @@ namespace Botburrow.Agents.Executors.Tests;
 /// <summary>
 /// The real Claude Code CLI (installed into <c>.tools/claude-code</c> by <c>./test.sh</c>) run by a real
 /// <c>botburrow activate</c> process against a fake Anthropic API on 127.0.0.1: the flags are the tool's own, the
-/// tool starts <c>botburrow mcp hub</c> from the configuration the runner wrote and calls a Hub tool through it,
-/// and the answer it prints is what gets posted.
+/// tool reaches the runner's Hub endpoint (streamable HTTP on loopback, with its activation's token) from the
+/// configuration the runner wrote and calls a Hub tool through it, and the answer it prints is what gets posted.
 /// </summary>
 public sealed class RealClaudeCodeTests
 {
@@ -19,7 +19,7 @@ public sealed class RealClaudeCodeTests
     public static string ClaudeBin => Path.Combine(RepositoryPaths.RepositoryRoot, ".tools", "claude-code", "node_modules", ".bin");
 
     [Fact]
-    public async Task Claude_code_answers_a_mention_after_searching_the_hub_through_botburrow_mcp_hub()
+    public async Task Claude_code_answers_a_mention_after_searching_the_hub_through_the_runners_hub_endpoint()
     {
         Assert.True(
             File.Exists(Path.Combine(ClaudeBin, "claude")),
@@ -50,6 +50,7 @@ public sealed class RealClaudeCodeTests
         var toolResult = model.Requests.Select(r => r.Body).Last(b => ToolResultText(b) is not null);
         Assert.Contains(background, ToolResultText(toolResult), StringComparison.Ordinal);
         Assert.All(model.Requests, r => Assert.NotEqual("", r.Body.GetProperty("model").GetString()));
+        Assert.Contains("hub_endpoint_started", result.StandardError, StringComparison.Ordinal); // the runner served the Hub tools itself
         Assert.Empty(Directory.GetFileSystemEntries(harness.WorkspaceRoot));
     }
 

@@ -8,8 +8,8 @@ namespace Botburrow.Agents.Executors.Tests;
 /// <summary>
 /// The real opencode CLI (installed into <c>.tools/opencode</c> by <c>./test.sh</c>) run by a real
 /// <c>botburrow activate</c> process for a local-model agent, against a fake OpenAI-compatible server on
-/// 127.0.0.1: opencode reads the configuration the runner wrote, starts <c>botburrow mcp hub</c>, calls a Hub tool
-/// through it, and its JSON events give the answer that gets posted.
+/// 127.0.0.1: opencode reads the configuration the runner wrote, reaches the runner's Hub endpoint (streamable HTTP
+/// on loopback, with its activation's token), calls a Hub tool through it, and its JSON events give the answer that gets posted.
 /// </summary>
 public sealed class RealOpenCodeTests
 {
@@ -19,7 +19,7 @@ public sealed class RealOpenCodeTests
     public static string OpenCodeBin => Path.Combine(RepositoryPaths.RepositoryRoot, ".tools", "opencode", "node_modules", ".bin");
 
     [Fact]
-    public async Task Opencode_answers_a_mention_after_searching_the_hub_through_botburrow_mcp_hub()
+    public async Task Opencode_answers_a_mention_after_searching_the_hub_through_the_runners_hub_endpoint()
     {
         Assert.True(
             File.Exists(Path.Combine(OpenCodeBin, "opencode")),
@@ -47,6 +47,7 @@ public sealed class RealOpenCodeTests
         var toolResult = model.Requests.Select(r => r.Body).Last(b => ToolResultText(b) is not null);
         Assert.Contains(background, ToolResultText(toolResult), StringComparison.Ordinal);
         Assert.DoesNotContain(model.Requests, r => ToolNames(r.Body).Contains("task", StringComparison.Ordinal)); // subagents denied
+        Assert.Contains("hub_endpoint_started", result.StandardError, StringComparison.Ordinal); // the runner served the Hub tools itself
         Assert.Empty(Directory.GetFileSystemEntries(harness.WorkspaceRoot));
     }
 

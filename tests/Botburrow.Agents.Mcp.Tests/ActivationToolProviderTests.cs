@@ -1,19 +1,29 @@
 using Botburrow.Agents.Definitions.Model;
 using Botburrow.Agents.Definitions.Permissions;
 using Botburrow.Agents.Hub;
+using Botburrow.Agents.Mcp.Hub;
 using Botburrow.Agents.Testing;
 using Xunit;
 
 namespace Botburrow.Agents.Mcp.Tests;
 
-public sealed class ActivationToolProviderTests : IDisposable
+public sealed class ActivationToolProviderTests : IAsyncDisposable
 {
+    private static readonly HubWriteCheck AllowWrites = _ => ValueTask.FromResult<string?>(null);
+
     private readonly string _root = Directory.CreateTempSubdirectory("botburrow-ws-root-").FullName;
     private readonly HttpClient _http = new();
     private readonly LogCapture _logs = new();
+    private readonly HubGateway _gateway;
 
-    public void Dispose()
+    public ActivationToolProviderTests()
     {
+        _gateway = new HubGateway(new HubClient(_http, new HubClientOptions { BaseUrl = new Uri("http://127.0.0.1:9/") }), _logs.Factory());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _gateway.DisposeAsync();
         _http.Dispose();
         Directory.Delete(_root, recursive: true);
     }
@@ -25,15 +35,15 @@ public sealed class ActivationToolProviderTests : IDisposable
         File.WriteAllText(policy, "agents:\n  reader:\n    denied_grants: [hub:write]\n");
         var provider = Provider(policy);
 
-        await using (var both = await provider.OpenAsync(Agent("writer", ["hub:read", "hub:write"]), "a1", TestContext.Current.CancellationToken))
+        await using (var both = await provider.OpenAsync(Agent("writer", ["hub:read", "hub:write"]), "a1", AllowWrites, TestContext.Current.CancellationToken))
         {
             Assert.Empty(both.Tools); // 'writer' is not in the policy and there is no default: no grants at all
         }
 
-        await using var reader = await provider.OpenAsync(Agent("reader", ["hub:*"]), "a2", TestContext.Current.CancellationToken);
+        await using var reader = await provider.OpenAsync(Agent("reader", ["hub:*"]), "a2", AllowWrites, TestContext.Current.CancellationToken);
         Assert.Equal(["hub_get_notifications", "hub_get_thread", "hub_search"], reader.Tools.Select(t => t.Name).Order(StringComparer.Ordinal));
 
-        await using var open = await Provider(null).OpenAsync(Agent("anyone", ["hub:read", "hub:write"]), "a3", TestContext.Current.CancellationToken);
+        await using var open = await Provider(null).OpenAsync(Agent("anyone", ["hub:read", "hub:write"]), "a3", AllowWrites, TestContext.Current.CancellationToken);
         Assert.Contains("hub_post", open.Tools.Select(t => t.Name));
     }
 
@@ -48,7 +58,7 @@ public sealed class ActivationToolProviderTests : IDisposable
                 McpServers = [new McpServerReference { Name = "calc", Command = "dotnet", Args = [TestServerPaths.Assembly] }, new McpServerReference { Name = "hub" }],
             },
         };
-        var tools = await Provider(null).OpenAsync(agent, "act/7", TestContext.Current.CancellationToken);
+        var tools = await Provider(null).OpenAsync(agent, "act/7", AllowWrites, TestContext.Current.CancellationToken);
         var workspace = tools.WorkspaceDirectory!;
         Assert.True(Directory.Exists(workspace));
         Assert.StartsWith(_root, workspace, StringComparison.Ordinal);
@@ -60,7 +70,7 @@ public sealed class ActivationToolProviderTests : IDisposable
     }
 
     [Fact]
-    public async Task A_cli_tool_gets_the_hub_server_and_its_granted_servers_to_start_itself()
+    public async Task A_cli_tool_gets_the_runners_hub_endpoint_with_its_own_token_and_its_granted_servers()
     {
         var agent = Agent("coder", ["hub:read", "github:read"]) with
         {
@@ -70,17 +80,20 @@ public sealed class ActivationToolProviderTests : IDisposable
         var manager = new McpServerManager(
             new McpOptions { Environment = new Dictionary<string, string?> { ["HUB_URL"] = "http://127.0.0.1:9/", ["HUB_API_KEY"] = "hub-key", ["GITHUB_PAT"] = "ghp_scoped", ["BRAVE_API_KEY"] = "brave-not-granted" }, BotburrowCommand = ["botburrow"] },
             _logs.Factory());
-        var tools = new ActivationToolProvider(new HubClient(_http, new HubClientOptions { BaseUrl = new Uri("http://127.0.0.1:9/") }), manager, new PermissionsPolicySource(null), _root)
-            .OpenForCliTool(agent, "a4");
+        var tools = await new ActivationToolProvider(new HubClient(_http, new HubClientOptions { BaseUrl = new Uri("http://127.0.0.1:9/") }), manager, new PermissionsPolicySource(null), _gateway, _root)
+            .OpenForCliToolAsync(agent, "a4", filterHiddenTools: true, AllowWrites, TestContext.Current.CancellationToken);
 
         Assert.Empty(tools.Tools);
         Assert.Equal(["hub", "github"], tools.Servers.Select(s => s.Name));
         var hub = tools.Servers[0];
-        Assert.Equal(["botburrow", "mcp", "hub"], hub.CommandLine);
-        Assert.Equal("coder", hub.Environment["BOTBURROW_AGENT"]);
-        Assert.Equal("hub:read", hub.Environment["BOTBURROW_GRANTS"]);
-        Assert.Equal("a4", hub.Environment["BOTBURROW_ACTIVATION_ID"]);
+        Assert.Equal(_gateway.Endpoint, hub.Url);
+        Assert.Equal("127.0.0.1", hub.Url!.Host);
+        Assert.Empty(hub.CommandLine);
+        Assert.Empty(hub.Environment);
+        Assert.Matches("^Bearer [A-Za-z0-9_-]{43}$", hub.Headers["Authorization"]);
         Assert.Equal(["hub_post"], hub.HiddenTools);
+        Assert.DoesNotContain(tools.Servers, s => s.Headers.Values.Concat(s.Environment.Values).Any(v => v.Contains("hub-key", StringComparison.Ordinal)));
+        Assert.Equal(1, _gateway.ActiveCapabilities);
         var github = tools.Servers[1];
         Assert.Equal("ghp_scoped", github.Environment["GITHUB_PERSONAL_ACCESS_TOKEN"]);
         Assert.Single(github.Environment);
@@ -92,6 +105,7 @@ public sealed class ActivationToolProviderTests : IDisposable
         Assert.True(Directory.Exists(workspace));
         await tools.DisposeAsync();
         Assert.False(Directory.Exists(workspace));
+        Assert.Equal(0, _gateway.ActiveCapabilities); // the token is revoked with the activation
     }
 
     [Fact]
@@ -99,7 +113,7 @@ public sealed class ActivationToolProviderTests : IDisposable
     {
         var policy = Path.Combine(_root, "bad.yaml");
         File.WriteAllText(policy, "agents:\n  x:\n    allowed_grants: [nope]\n");
-        var ex = await Assert.ThrowsAsync<PermissionsPolicyException>(() => Provider(policy).OpenAsync(Agent("x", ["hub:read"]), "a5", TestContext.Current.CancellationToken));
+        var ex = await Assert.ThrowsAsync<PermissionsPolicyException>(() => Provider(policy).OpenAsync(Agent("x", ["hub:read"]), "a5", AllowWrites, TestContext.Current.CancellationToken));
         Assert.Contains("bad.yaml:3:22: agents.x.allowed_grants[0]: 'nope' is not a valid grant", ex.Message, StringComparison.Ordinal);
     }
 
@@ -108,6 +122,7 @@ public sealed class ActivationToolProviderTests : IDisposable
             new HubClient(_http, new HubClientOptions { BaseUrl = new Uri("http://127.0.0.1:9/") }),
             new McpServerManager(new McpOptions(), _logs.Factory()),
             new PermissionsPolicySource(policy),
+            _gateway,
             _root);
 
     private static AgentDefinition Agent(string name, string[] grants) => new()

@@ -22,8 +22,8 @@ public sealed class AgentGrantsCliTests
         Assert.Contains(lines, l => l.StartsWith("  github  starts", StringComparison.Ordinal) && l.Contains("GITHUB_PERSONAL_ACCESS_TOKEN <- GITHUB_PAT", StringComparison.Ordinal)
             && l.Contains("write tools hidden (github:write is denied by 'github:write'", StringComparison.Ordinal));
 
-        // code-reviewer is a claude-code agent: the Hub through botburrow mcp hub, and its tool's own tools by grant.
-        Assert.Contains("  hub (botburrow mcp hub)  hub_search, hub_get_thread, hub_get_notifications, hub_post", lines);
+        // code-reviewer is a claude-code agent: the Hub through the runner's endpoint, and its tool's own tools by grant.
+        Assert.Contains("  hub (runner endpoint)  hub_search, hub_get_thread, hub_get_notifications, hub_post", lines);
         Assert.DoesNotContain(lines, l => l.StartsWith("  hub (MCP)", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("  claude-code (own tools)  no file reading (filesystem:read is not held", StringComparison.Ordinal)
             && l.EndsWith("; shell: git, rg; never web fetch or search", StringComparison.Ordinal));

@@ -130,6 +130,38 @@ public sealed class PipelineTests
     }
 
     [Fact]
+    public async Task WithoutHubWrite_MentionsAreNotAnswered_MarkedRead_AndTheActivationFailsWithThePostFailure()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var readOnly = PipelineHarness.Config().Replace("\n    - hub:write", "", StringComparison.Ordinal);
+        Assert.DoesNotContain("hub:write", readOnly, StringComparison.Ordinal);
+        await using var harness = await PipelineHarness.StartAsync(readOnly, _ => FakeTurn.Say("An answer nobody may publish."));
+        var first = await harness.PostAsync("@tester first question", ct);
+        var second = await harness.PostAsync("@tester second question", ct);
+
+        var report = await harness.ActivateAsync(TaskType.Inbox, "a-read-only", ct);
+
+        Assert.Equal(WorkOutcome.Failed, report.Outcome);
+        Assert.Equal("Failed to post response: 403 Forbidden (agent tester lacks hub:write)", report.Error);
+        Assert.Equal((0, 2), (report.Replies, report.Skipped));
+        Assert.Equal(0, await harness.AgentCommentsAsync(first, ct) + await harness.AgentCommentsAsync(second, ct));
+        Assert.Empty(harness.Model.Requests); // nothing it answered could be published, so it is not asked
+        Assert.Equal(0, await harness.UnreadAsync(ct)); // marked read: the same mentions do not run again
+        var transcript = await harness.Transcripts.GetAsync("a-read-only", ct);
+        Assert.NotNull(transcript);
+        Assert.Equal("failed", transcript.Outcome);
+        Assert.All(transcript.Conversations, c => Assert.Equal("refused: " + report.Error, c.Result));
+
+        var again = await harness.ActivateAsync(TaskType.Inbox, "a-read-only-2", ct);
+        Assert.Equal((WorkOutcome.Succeeded, 0), (again.Outcome, again.NotificationsProcessed));
+
+        var discovery = await harness.ActivateAsync(TaskType.Discovery, "a-read-only-discovery", ct);
+        Assert.Equal(WorkOutcome.Failed, discovery.Outcome);
+        Assert.Equal(report.Error, discovery.Error);
+        Assert.Empty(harness.Model.Requests);
+    }
+
+    [Fact]
     public async Task Activation_StoresTranscriptAndReportsTheFakeServersUsage()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Net;
 using Botburrow.Agents.Configuration;
 using Botburrow.Agents.Definitions.Model;
+using Botburrow.Agents.Definitions.Permissions;
+using Botburrow.Agents.Grants;
 using Botburrow.Agents.Definitions.Sources;
 using Botburrow.Agents.Hub;
 using Botburrow.Agents.Work;
@@ -433,6 +435,38 @@ public sealed class FleetDoctor
                 $"Check the key in secrets (kubectl create secret generic botburrow-agents-secrets --from-literal={KeyName(agent)}=sk-... -n {Namespace}); verify it has credits",
                 name)
             : DoctorFinding.Ok("agent.llm_key", _settings.ScriptedBrain is not null ? "scripted test double (SCRIPTED_BRAIN)" : $"key for provider {agent.Brain.Provider.ToString().ToLowerInvariant()} present", name);
+
+        yield return CheckHubWrite(agent);
+    }
+
+    /// <summary>An agent that answers mentions needs hub:write (effective, under the permissions policy) to post its replies.</summary>
+    private DoctorFinding CheckHubWrite(AgentDefinition agent)
+    {
+        const string check = "agent.hub_write";
+        const string writeGrant = "hub:write";
+        var name = agent.Name;
+        if (!agent.Behavior.RespondToMentions)
+        {
+            return DoctorFinding.Ok(check, "does not answer mentions", name);
+        }
+
+        EffectiveGrants grants;
+        try
+        {
+            grants = new PermissionsPolicySource(_settings.AgentPermissionsPath).Evaluate(name, agent.Capabilities.Grants);
+        }
+        catch (PermissionsPolicyException ex)
+        {
+            return DoctorFinding.Fail(check, ex.Message, $"Fix the permissions policy file ({SettingNames.AgentPermissionsPath})", name);
+        }
+
+        return grants.Holds(writeGrant)
+            ? DoctorFinding.Ok(check, "answers mentions and holds hub:write", name)
+            : DoctorFinding.Fail(
+                check,
+                $"answers mentions (behavior.respond_to_mentions is true) but {grants.Explain(Grant.Parse(writeGrant))}: its replies are refused (Failed to post response: 403 Forbidden)",
+                $"Grant hub:write in capabilities.grants (and allow it in {SettingNames.AgentPermissionsPath} when a policy is set), or set behavior.respond_to_mentions: false; botburrow agents grants {name} explains",
+                name);
     }
 
     private static string KeyName(AgentDefinition agent) => agent.Brain.Provider switch

@@ -17,12 +17,6 @@ public static class McpCatalog
     public const string AgentVariable = "BOTBURROW_AGENT";
     public const string GrantsVariable = "BOTBURROW_GRANTS";
     public const string ActivationVariable = "BOTBURROW_ACTIVATION_ID";
-    public const string PostsLogVariable = "BOTBURROW_POSTS_LOG";
-
-    /// <summary>Where, in a folder of the runner's own, <c>botburrow mcp hub</c> records the posts it made for a CLI tool.</summary>
-    public static string PostsLogPath(string runnerDirectory) => Path.Combine(runnerDirectory, "hub-posts.jsonl");
-
-    private static readonly string[] HubGrants = ["hub:read", "hub:write"];
 
     public static BuiltInServer GitHub { get; } = new()
     {
@@ -65,32 +59,20 @@ public static class McpCatalog
         Credentials = [new CredentialMapping(SettingNames.DatabaseUrl, "DATABASE_URL")],
     };
 
+    /// <summary>
+    /// The Hub tools. The runner never starts this server from the catalog and never hands it a Hub key: native
+    /// agents hold the tools in-process and CLI tools reach them at the runner's Hub endpoint
+    /// (<see cref="Hub.HubGateway"/>). The command is the standalone <c>botburrow mcp hub</c> a person may run with a
+    /// key of their own.
+    /// </summary>
     public static BuiltInServer Hub { get; } = new()
     {
         Name = "hub",
-        CommandLine = (context, options) => [.. options.BotburrowCommand, "mcp", "hub"],
+        CommandLine = (_, options) => [.. options.BotburrowCommand, "mcp", "hub"],
         ReadGrant = "hub:read",
         WriteGrant = "hub:write",
         WriteTools = Set("hub_post"),
-        Credentials = [new CredentialMapping(SettingNames.HubUrl, SettingNames.HubUrl), new CredentialMapping(SettingNames.HubApiKey, SettingNames.HubApiKey, Optional: true)],
-        ExtraEnvironment = HubEnvironment,
     };
-
-    private static Dictionary<string, string> HubEnvironment(McpStartContext context)
-    {
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            [AgentVariable] = context.AgentName,
-            [GrantsVariable] = string.Join(',', HubGrants.Where(context.Grants.Holds)),
-            [ActivationVariable] = context.ActivationId,
-        };
-        if (context.PostsLog is { } postsLog)
-        {
-            environment[PostsLogVariable] = postsLog;
-        }
-
-        return environment;
-    }
 
     public static IReadOnlyList<BuiltInServer> All { get; } = [GitHub, BraveSearch, Filesystem, Postgres, Hub];
 

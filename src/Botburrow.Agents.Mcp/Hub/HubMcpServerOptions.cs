@@ -15,7 +15,4 @@ public sealed record HubMcpServerOptions
 
     /// <summary>The activation whose writes these are (part of every idempotency key).</summary>
     public string? ActivationId { get; init; }
-
-    /// <summary>A file each post made is appended to (one JSON line), for the runner that started the tool.</summary>
-    public string? PostsLog { get; init; }
 }

@@ -12,7 +12,7 @@ namespace Botburrow.Agents.Mcp.Hub;
 
 /// <summary>
 /// The Hub tools, written once: native agents get them in-process as <see cref="AIFunction"/>s and
-/// <c>botburrow mcp hub</c> serves the same functions over MCP. An agent without <c>hub:read</c> gets none of
+/// the runner's Hub endpoint (<see cref="HubGateway"/>, for CLI tools) and <c>botburrow mcp hub</c> serve the same functions over MCP. An agent without <c>hub:read</c> gets none of
 /// them; without <c>hub:write</c> it gets no <c>hub_post</c>. Results are JSON objects; Hub failures come back as
 /// <c>{"error": …}</c> for the model to read rather than as exceptions.
 /// </summary>
@@ -29,33 +29,34 @@ public sealed class HubTools
     private readonly IHubClient _hub;
     private readonly string _agent;
     private readonly string _activationId;
-    private readonly string? _postsLog;
+    private readonly HubWriteHooks _hooks;
 
-    private HubTools(IHubClient hub, string agent, string activationId, string? postsLog)
+    private HubTools(IHubClient hub, string agent, string activationId, HubWriteHooks hooks)
     {
         _hub = hub;
         _agent = agent;
         _activationId = activationId;
-        _postsLog = postsLog;
+        _hooks = hooks;
     }
 
     /// <summary>
     /// The tools <paramref name="agent"/> may use under <paramref name="grants"/>. Posts carry an idempotency key
-    /// derived from <paramref name="activationId"/> and the content, so a redelivered activation posts once. Each
-    /// post made is appended as one JSON line to <paramref name="postsLog"/> when given: the runner reads it to know
-    /// that a CLI tool already published, so it does not post the tool's final answer as well.
+    /// derived from <paramref name="activationId"/> and the content, so a redelivered activation posts once.
+    /// <paramref name="hooks"/> is asked before each post (a refusal comes back to the model as the tool's error) and
+    /// told after each post the Hub accepted, so the runner knows the agent already published.
     /// </summary>
-    public static IReadOnlyList<AIFunction> CreateFunctions(IHubClient hub, string agent, EffectiveGrants grants, string? activationId, string? postsLog = null)
+    public static IReadOnlyList<AIFunction> CreateFunctions(IHubClient hub, string agent, EffectiveGrants grants, string? activationId, HubWriteHooks hooks)
     {
         ArgumentNullException.ThrowIfNull(hub);
         ArgumentException.ThrowIfNullOrEmpty(agent);
         ArgumentNullException.ThrowIfNull(grants);
+        ArgumentNullException.ThrowIfNull(hooks);
         if (!grants.Holds(ReadGrant))
         {
             return [];
         }
 
-        var tools = new HubTools(hub, agent, string.IsNullOrEmpty(activationId) ? "session-" + Guid.NewGuid().ToString("N") : activationId, postsLog);
+        var tools = new HubTools(hub, agent, string.IsNullOrEmpty(activationId) ? "session-" + Guid.NewGuid().ToString("N") : activationId, hooks);
         var functions = new List<AIFunction>
         {
             AIFunctionFactory.Create(tools.SearchAsync, new AIFunctionFactoryOptions { Name = Search, Description = "Search Hub posts by text; optionally within one community (e.g. m/general)." }),
@@ -164,6 +165,11 @@ public sealed class HubTools
             return Error("content is empty; nothing posted");
         }
 
+        if (await _hooks.BeforeWrite(cancellationToken) is { } refusal)
+        {
+            return Error("not posted: " + refusal);
+        }
+
         var key = HubIdempotencyKey.For(_agent, _activationId, "hub_post-" + Fingerprint(content, reply_to, title, community));
         return await GuardAsync(async () =>
         {
@@ -177,7 +183,7 @@ public sealed class HubTools
                 created = await _hub.CreatePostAsync(new CreatePostRequest { AgentId = _agent, Content = content, Title = title, Community = community ?? "m/general" }, key, cancellationToken);
             }
 
-            RecordPost(created.Id, reply_to);
+            _hooks.AfterWrite(created.Id);
             return new JsonObject
             {
                 ["success"] = true,
@@ -185,24 +191,6 @@ public sealed class HubTools
                 ["message"] = string.IsNullOrEmpty(reply_to) ? $"Created post {created.Id}" : $"Replied to {reply_to} with comment {created.Id}",
             };
         });
-    }
-
-    private void RecordPost(string id, string? replyTo)
-    {
-        if (string.IsNullOrEmpty(_postsLog))
-        {
-            return;
-        }
-
-        try
-        {
-            var line = JsonSerializer.Serialize(new JsonObject { ["id"] = id, ["reply_to"] = replyTo }, HubToolsJsonContext.Default.JsonObject);
-            File.AppendAllText(_postsLog, line + "\n");
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // The post stands; at worst the runner posts the final answer too (under its own idempotency key).
-        }
     }
 
     private static async Task<JsonElement> GuardAsync(Func<Task<JsonObject>> action)

@@ -4,7 +4,9 @@ using Botburrow.Agents.Definitions.Model;
 using Botburrow.Agents.Definitions.Sources;
 using Botburrow.Agents.Definitions.Permissions;
 using Botburrow.Agents.Hub;
+using Botburrow.Agents.Grants;
 using Botburrow.Agents.Mcp;
+using Botburrow.Agents.Mcp.Hub;
 using Botburrow.Agents.Runner.Consumption;
 using Botburrow.Agents.Runner.Execution;
 using Botburrow.Agents.Runner.Execution.Cli;
@@ -18,6 +20,9 @@ namespace Botburrow.Agents.Runner.Activation;
 /// notification the agent's behaviour lets it answer (context → reply or SKIP → post → mark read), for DISCOVERY
 /// the feed → engage or SKIP → then the consumption report and <c>POST /agents/{id}/activated</c>.
 /// Every Hub write carries an idempotency key derived from what it is for, so a redelivered item never posts twice.
+/// Everything the agent would publish (replies, discovery comments and posts, direct messages) needs
+/// <c>hub:write</c>: without it the model is not asked, the notification is marked read, and the activation fails
+/// with the troubleshooting guide's <c>Failed to post response: 403 Forbidden (agent X lacks hub:write)</c>.
 /// </summary>
 public sealed partial class ActivationPipeline
 {
@@ -30,7 +35,7 @@ public sealed partial class ActivationPipeline
     private readonly TimeProvider _time;
     private readonly RunnerOptions _options;
     private readonly ILogger<ActivationPipeline> _logger;
-    private readonly ActivationToolProvider? _tools;
+    private readonly ActivationToolProvider _tools;
 
     public ActivationPipeline(
         IHubClient hub,
@@ -42,8 +47,9 @@ public sealed partial class ActivationPipeline
         TimeProvider timeProvider,
         RunnerOptions options,
         ILogger<ActivationPipeline> logger,
-        ActivationToolProvider? tools = null)
+        ActivationToolProvider tools)
     {
+        ArgumentNullException.ThrowIfNull(tools);
         _tools = tools;
         _hub = hub;
         _definitions = definitions;
@@ -55,6 +61,8 @@ public sealed partial class ActivationPipeline
         _options = options;
         _logger = logger;
     }
+
+    private const string WriteGrant = "hub:write";
 
     public async Task<ActivationReport> RunAsync(ClaimedWork work, CancellationToken cancellationToken = default)
     {
@@ -84,7 +92,9 @@ public sealed partial class ActivationPipeline
         string? error = null;
         // Tools (MCP servers, a CLI tool's workspace) are opened on the first question, not before: a run with
         // nothing to answer starts no server.
-        state.OpenTools = ct => OpenToolsAsync(agent, work.ActivationId, executor as CliExecutor, ct);
+        // Hub writes made through the agent's tools are refused once this activation is stopped or timed out.
+        HubWriteCheck beforeWrite = _ => ValueTask.FromResult(cancellationToken.IsCancellationRequested ? $"activation {work.ActivationId} was stopped or timed out" : null);
+        state.OpenTools = ct => OpenToolsAsync(agent, work.ActivationId, executor as CliExecutor, beforeWrite, ct);
         try
         {
             if (work.Item.TaskType == TaskType.Inbox)
@@ -96,7 +106,9 @@ public sealed partial class ActivationPipeline
                 await ProcessDiscoveryAsync(state, cancellationToken);
             }
 
-            outcome = WorkOutcome.Succeeded;
+            // Answers the agent may not publish fail the activation (after their notifications were marked read, so
+            // the same mention is not run again); the circuit breaker then backs the agent off.
+            (outcome, error) = state.PublishRefused is { } refused ? (WorkOutcome.Failed, refused) : (WorkOutcome.Succeeded, null);
         }
         catch (BudgetExhaustedException ex)
         {
@@ -281,6 +293,12 @@ public sealed partial class ActivationPipeline
                 continue;
             }
 
+            if (RefusePublishing(state, "notification " + notification.Id))
+            {
+                await MarkReadAsync(agent, notification, cancellationToken);
+                continue;
+            }
+
             HubPost? thread = null;
             var threadId = notification.ThreadId ?? notification.PostId;
             if (threadId is not null)
@@ -372,6 +390,11 @@ public sealed partial class ActivationPipeline
     private async Task ProcessDiscoveryAsync(RunState state, CancellationToken cancellationToken)
     {
         var agent = state.Agent;
+        if (RefusePublishing(state, "discovery"))
+        {
+            return;
+        }
+
         var commentLimit = await CheckLimitAsync(state, AgentAction.Comment, null, 0, "discovery", cancellationToken, report: false);
         var postLimit = await CheckLimitAsync(state, AgentAction.Post, null, 0, "discovery", cancellationToken, report: false);
         if (commentLimit is not null && postLimit is not null)
@@ -462,6 +485,37 @@ public sealed partial class ActivationPipeline
         }
     }
 
+    /// <summary>
+    /// True (after logging the guide's post failure and recording it) when the agent lacks <c>hub:write</c>, so
+    /// nothing it answered for <paramref name="subject"/> could be published: the model is not asked at all.
+    /// </summary>
+    private bool RefusePublishing(RunState state, string subject)
+    {
+        var agent = state.Agent;
+        EffectiveGrants grants;
+        try
+        {
+            grants = state.Grants ??= _tools.GrantsFor(agent);
+        }
+        catch (PermissionsPolicyException ex)
+        {
+            throw new ActivationFailedException(ex.Message, ex);
+        }
+
+        if (grants.Holds(WriteGrant))
+        {
+            return false;
+        }
+
+        var message = $"Failed to post response: 403 Forbidden (agent {agent.Name} lacks {WriteGrant})";
+        var why = grants.Explain(Grant.Parse(WriteGrant));
+        LogPublishRefused(_logger, agent.Name, subject, message, why);
+        state.Conversations.Add(new ConversationRecorder(subject) { Result = "refused: " + message });
+        state.PublishRefused = message;
+        state.Skipped++;
+        return true;
+    }
+
     /// <summary>The tools the agent holds the grants for. Empty here: the Hub tools and MCP servers fill this seam.</summary>
     private static IReadOnlyList<Microsoft.Extensions.AI.AITool> Tools(AgentDefinition agent)
     {
@@ -477,6 +531,7 @@ public sealed partial class ActivationPipeline
         }
 
         await state.EnsureToolsAsync(cancellationToken);
+        var postsBefore = state.OpenedTools?.HubWrites.Count ?? 0;
         var conversation = new ConversationRecorder(subject);
         state.Conversations.Add(conversation);
         AgentAnswer answer;
@@ -506,6 +561,12 @@ public sealed partial class ActivationPipeline
             state.Meter.Record(answer.Model, answer.InputTokens, answer.OutputTokens, answer.CostUsd);
         }
 
+        if (state.OpenedTools is { } opened && opened.HubWrites.Count > postsBefore)
+        {
+            // The agent already published through hub_post (in-process, or a CLI tool through the runner's Hub endpoint).
+            answer = answer with { PublishedThroughTool = true };
+        }
+
         conversation.Result = answer.IsSkip ? "skipped" : "answered";
         return answer;
     }
@@ -514,13 +575,13 @@ public sealed partial class ActivationPipeline
     /// The agent's tools for this activation (Hub tools by grant, MCP servers) or, for a CLI tool, its workspace and
     /// the servers the tool starts; a server that cannot start (or lacks its credential) fails the activation.
     /// </summary>
-    private async Task<ActivationTools> OpenToolsAsync(AgentDefinition agent, string activationId, CliExecutor? cli, CancellationToken cancellationToken)
+    private async Task<ActivationTools> OpenToolsAsync(AgentDefinition agent, string activationId, CliExecutor? cli, HubWriteCheck beforeWrite, CancellationToken cancellationToken)
     {
         try
         {
-            return _tools is null ? (cli is not null ? ActivationTools.WorkspaceOnly(new ActivationWorkspace(ActivationWorkspace.DefaultRoot, agent.Name, activationId)) : ActivationTools.None)
-                : cli is not null ? _tools.OpenForCliTool(agent, activationId, filterHiddenTools: !cli.Tool.RefusesToolsByName)
-                : await _tools.OpenAsync(agent, activationId, cancellationToken);
+            return cli is not null
+                ? await _tools.OpenForCliToolAsync(agent, activationId, filterHiddenTools: !cli.Tool.RefusesToolsByName, beforeWrite, cancellationToken)
+                : await _tools.OpenAsync(agent, activationId, beforeWrite, cancellationToken);
         }
         catch (Exception ex) when (ex is McpServerException or PermissionsPolicyException)
         {
@@ -596,6 +657,9 @@ public sealed partial class ActivationPipeline
     [LoggerMessage(EventName = "published_through_tool", Level = LogLevel.Information, Message = "Agent {AgentId} already posted through hub_post while answering {Subject}; its final text is not posted again")]
     private static partial void LogPublishedThroughTool(ILogger logger, string agentId, string subject);
 
+    [LoggerMessage(EventName = "post_refused", Level = LogLevel.Error, Message = "Agent {AgentId}: {Message}; {Subject} is not answered and is marked read ({Why})")]
+    private static partial void LogPublishRefused(ILogger logger, string agentId, string subject, string message, string why);
+
     [LoggerMessage(EventName = "reply_skipped", Level = LogLevel.Information, Message = "Agent {AgentId} answered SKIP for {Subject}; nothing posted")]
     private static partial void LogReplySkipped(ILogger logger, string agentId, string subject);
 
@@ -633,6 +697,9 @@ public sealed partial class ActivationPipeline
 
         public int Skipped { get; set; }
 
+        /// <summary>The post failure when an answer could not be published for lack of <c>hub:write</c>, else <see langword="null"/>.</summary>
+        public string? PublishRefused { get; set; }
+
         /// <summary>Opens the agent's tools for this activation (called once, on the first question).</summary>
         public Func<CancellationToken, Task<ActivationTools>>? OpenTools { get; set; }
 
@@ -663,6 +730,6 @@ public sealed partial class ActivationPipeline
         public string? Workspace { get; set; }
 
         /// <summary>The agent's effective grants, when evaluated.</summary>
-        public Grants.EffectiveGrants? Grants { get; set; }
+        public EffectiveGrants? Grants { get; set; }
     }
 }

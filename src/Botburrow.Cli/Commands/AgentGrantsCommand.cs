@@ -93,7 +93,7 @@ internal sealed class AgentGrantsCommand : Command
         yield return "";
         yield return "Tools:";
         var cli = agent.Type is not AgentType.Native and not AgentType.Custom;
-        var hub = cli ? "hub (botburrow mcp hub)" : "hub (in-process)";
+        var hub = cli ? "hub (runner endpoint)" : "hub (in-process)";
         yield return grants.Holds("hub:read")
             ? $"  {hub}  hub_search, hub_get_thread, hub_get_notifications{(grants.Holds("hub:write") ? ", hub_post" : "; no hub_post: " + grants.Explain(Grant.Parse("hub:write")))}"
             : $"  {hub}  none: {grants.Explain(Grant.Parse("hub:read"))}";
@@ -135,7 +135,7 @@ internal sealed class AgentGrantsCommand : Command
 
         if (builtIn == McpCatalog.Hub)
         {
-            return $"{server.Name} (MCP)  native agents use the in-process Hub tools above; CLI agents get 'botburrow mcp hub'";
+            return $"{server.Name} (MCP)  native agents use the in-process Hub tools above; CLI agents reach them at the runner's Hub endpoint";
         }
 
         if (!grants.Holds(builtIn.ReadGrant))

@@ -108,7 +108,6 @@ internal sealed class McpCommand : Command
                 Agent = agent,
                 Grants = grants,
                 ActivationId = context.ParseResult.GetValue(_activation) ?? Env(settings, McpCatalog.ActivationVariable),
-                PostsLog = Env(settings, McpCatalog.PostsLogVariable),
             },
             logging => logging.AddBotburrowLogging(settings),
             cancellationToken);

@@ -98,6 +98,23 @@ public sealed class DoctorTests(RedisServerFixture redis) : IClassFixture<RedisS
     }
 
     [Fact]
+    public async Task AgentAnsweringMentionsWithoutHubWrite_HubWriteFails_AndPassesWhenItAnswersNone()
+    {
+        var reader = DoctorFleet.AlphaConfig.Replace("name: alpha", "name: reader", StringComparison.Ordinal).Replace("\n    - hub:write", "", StringComparison.Ordinal) + "\n";
+        var quiet = reader.Replace("name: reader", "name: quiet", StringComparison.Ordinal) + "behavior:\n  respond_to_mentions: false\n";
+        Assert.DoesNotContain("hub:write", reader, StringComparison.Ordinal);
+        await using var fleet = await DoctorFleet.StartAsync(redis, new Dictionary<string, string> { ["alpha"] = DoctorFleet.AlphaConfig, ["reader"] = reader, ["quiet"] = quiet });
+
+        var run = await fleet.DoctorJsonAsync();
+
+        run.AssertFails("agent.hub_write", "reader", "Grant hub:write", "respond_to_mentions: false", "botburrow agents grants reader");
+        Assert.Contains("answers mentions (behavior.respond_to_mentions is true) but hub:write is not held", run.One("agent.hub_write", "reader").Seen, StringComparison.Ordinal);
+        Assert.Equal("ok", run.One("agent.hub_write", "quiet").Status);
+        Assert.Equal("ok", run.One("agent.hub_write", "alpha").Status);
+        Assert.Equal(1, run.ExitCode);
+    }
+
+    [Fact]
     public async Task WrongHubApiKey_HubKeyFails()
     {
         await using var fleet = await DoctorFleet.StartAsync(redis);

@@ -1,7 +1,6 @@
 using Botburrow.Agents.Configuration;
 using Botburrow.Agents.Definitions.Model;
 using Botburrow.Agents.Definitions.Permissions;
-using Botburrow.Agents.Mcp.Catalog;
 using Botburrow.Agents.Work;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
@@ -13,9 +12,9 @@ namespace Botburrow.Agents.Runner.Execution.Cli;
 /// (working directory <c>work</c>; its configuration in the runner's <c>.botburrow</c> beside it, out of the
 /// file tools' reach; its own home in <c>.home</c>), an environment of only PATH, HOME, LANG, TMPDIR, the npm cache, the agent's provider
 /// key and the tool's own switches (MCP servers get their scoped credentials through the tool's configuration file, never the
-/// tool's environment), killed with everything it started when the activation times out or is cancelled. The
+/// tool's environment; the Hub is the runner's own endpoint, reached with a token of the activation's, never a Hub key), killed with everything it started when the activation times out or is cancelled. The
 /// answer is read from the tool's structured output and posted by the runner, unless the tool already posted it
-/// through <c>hub_post</c>.
+/// through <c>hub_post</c> (the endpoint counts the activation's posts).
 /// </summary>
 public sealed partial class CliExecutor : IAgentExecutor
 {
@@ -95,8 +94,6 @@ public sealed partial class CliExecutor : IAgentExecutor
             environment[key] = value;
         }
 
-        var postsLog = McpCatalog.PostsLogPath(request.ConfigDirectory);
-        var postsBefore = CountLines(postsLog);
         prompt.Conversation.RecordRequest([new ChatMessage(ChatRole.System, prompt.SystemPrompt), new ChatMessage(ChatRole.User, prompt.UserPrompt)]);
         if (_logger.IsEnabled(LogLevel.Debug))
         {
@@ -139,7 +136,6 @@ public sealed partial class CliExecutor : IAgentExecutor
             OutputTokens = reply.OutputTokens,
             CostUsd = reply.CostUsd,
             Iterations = reply.Turns,
-            PublishedThroughTool = CountLines(postsLog) > postsBefore,
         };
     }
 
@@ -152,18 +148,6 @@ public sealed partial class CliExecutor : IAgentExecutor
             : Path.Combine(Path.GetDirectoryName(workspace) ?? workspace, name);
 
     private static string CreatePrivateDirectory(string parent, string name) => ActivationWorkspace.CreatePrivateDirectory(Path.Combine(parent, name));
-
-    private static int CountLines(string path)
-    {
-        try
-        {
-            return File.Exists(path) ? File.ReadLines(path).Count(l => l.Length > 0) : 0;
-        }
-        catch (IOException)
-        {
-            return 0;
-        }
-    }
 
     /// <summary>Long arguments (prompts, inline configuration) are cut in log lines.</summary>
     private static string Shorten(string argument)

@@ -17,7 +17,7 @@ public abstract class CliTool
     /// <summary>The program looked up on <c>PATH</c> (<c>claude</c>, <c>goose</c>, <c>aider</c>, <c>opencode</c>).</summary>
     public abstract string Program { get; }
 
-    /// <summary>True when the tool starts MCP servers itself (the Hub through <c>botburrow mcp hub</c> among them).</summary>
+    /// <summary>True when the tool starts MCP servers itself (the runner's Hub endpoint among them).</summary>
     public virtual bool SpeaksMcp => true;
 
     /// <summary>
