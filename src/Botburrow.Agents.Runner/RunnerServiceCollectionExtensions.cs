@@ -54,11 +54,12 @@ public static class RunnerServiceCollectionExtensions
 
     /// <summary>
     /// The MCP options of the settings, with the Hub the runner itself talks to (which <c>up</c> may have embedded
-    /// on a port of its own) as the one <c>botburrow mcp hub</c> reaches.
+    /// on a port of its own) as the one <c>botburrow mcp hub</c> reaches, and stdio servers confined under <c>SANDBOX</c>.
     /// </summary>
     private static Botburrow.Agents.Mcp.McpOptions McpOptionsFor(BotburrowSettings settings, IServiceProvider services)
     {
         var options = Botburrow.Agents.Mcp.McpOptions.FromSettings(settings);
+        options.Sandbox = Botburrow.Agents.Isolation.ChildSandbox.FromSettings(settings, services.GetRequiredService<ILoggerFactory>().CreateLogger("Botburrow.Agents.Isolation"));
         if (services.GetService<Microsoft.Extensions.Options.IOptions<Botburrow.Agents.Hub.HubClientOptions>>()?.Value is { BaseUrl: { } hubUrl } hub)
         {
             var environment = new Dictionary<string, string?>(options.Environment, StringComparer.Ordinal)

@@ -86,6 +86,13 @@ internal sealed class ExecutorHarness : IAsyncDisposable
             [SettingNames.WorkspaceRoot] = Path.Combine(root, "workspaces"),
             [SettingNames.HubApiKey] = hub.AdminKey,
         };
+        if (cli is not null)
+        {
+            // The fake tool records its runs in a folder outside the workspace, which a sandbox hides from it; the
+            // sandbox has tests of its own (SandboxTests), and the real tools run in it.
+            environment[SettingNames.Sandbox] = "off";
+        }
+
         foreach (var (name, value) in PlantedSecrets)
         {
             environment[name] = value;
@@ -144,6 +151,11 @@ internal sealed class ExecutorHarness : IAsyncDisposable
             [SettingNames.WorkspaceRoot] = WorkspaceRoot,
             [SettingNames.LogLevel] = "Debug",
         };
+        if (Cli is not null)
+        {
+            environment[SettingNames.Sandbox] = "off"; // as in StartAsync: the fake tool records outside the workspace
+        }
+
         foreach (var (name, value) in settings)
         {
             environment[name] = value;

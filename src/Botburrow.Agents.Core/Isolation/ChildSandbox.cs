@@ -145,9 +145,10 @@ public sealed partial class ChildSandbox
         }
 
         var bubblewrap = _bubblewrap.Value!; // Unavailable() returned null, so bwrap was found
+        var program = Path.IsPathFullyQualified(request.Program) ? request.Program : Find(request.Program, _searchPath) ?? request.Program;
         var arguments = BaseArguments();
-        arguments.AddRange(Mounts(request));
-        arguments.AddRange(["--chdir", request.WorkingDirectory, "--", request.Program, .. request.Arguments]);
+        arguments.AddRange(Mounts(request, program));
+        arguments.AddRange(["--chdir", request.WorkingDirectory, "--", program, .. request.Arguments]);
         if (Interlocked.Exchange(ref _reportedConfined, 1) == 0)
         {
             LogConfining(_logger, bubblewrap);
@@ -192,11 +193,11 @@ public sealed partial class ChildSandbox
     }
 
     /// <summary>The install folders read-only, the shared caches and the workspace read-write, the private folder covered; parents first.</summary>
-    private List<string> Mounts(SandboxRequest request)
+    private List<string> Mounts(SandboxRequest request, string program)
     {
         var workspace = Path.GetFullPath(request.Workspace);
         var mounts = new Dictionary<string, string>(StringComparer.Ordinal);
-        var readOnly = new List<string> { request.Program };
+        var readOnly = Path.IsPathFullyQualified(program) ? new List<string> { program } : [];
         readOnly.AddRange(request.Arguments.Where(a => Path.IsPathFullyQualified(a) && Path.Exists(a)));
         readOnly.AddRange(request.ReadOnly.Where(Path.IsPathFullyQualified));
         readOnly.AddRange(_searchPath.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Where(p => Path.IsPathFullyQualified(p) && Directory.Exists(p)));

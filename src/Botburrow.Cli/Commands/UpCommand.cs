@@ -206,7 +206,8 @@ internal sealed class UpCommand : Command
             overrides[SettingNames.MetricsPort] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        return overrides.Count == 0 ? given : SettingsLoader.LoadFromProcess(overrides, context.ParseResult.GetValue(CliContext.ConfigFileOption)?.FullName);
+        // From the environment the settings were first read from: secrets have left the process's own by now.
+        return overrides.Count == 0 ? given : SettingsLoader.Load(given.Environment, overrides, context.ParseResult.GetValue(CliContext.ConfigFileOption)?.FullName);
     }
 
     /// <summary><c>examples/agent-definitions</c> under the current folder or above the executable.</summary>
