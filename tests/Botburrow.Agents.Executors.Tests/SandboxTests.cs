@@ -88,7 +88,8 @@ public sealed partial class SandboxTests : IAsyncDisposable
             (exec -a {marker}-child sleep 300) &
             exec -a {marker}-tool sleep 300
             """);
-        var start = CliProcess.StartInfo(["activate", "--agent", "coder", "--once"], RunnerEnvironment(harness, "required", new() { [SettingNames.ActivationTimeout] = "4" }));
+        await harness.PostAsync("@coder take your time", Ct);
+        var start = CliProcess.StartInfo(["activate", "--agent", "coder", "--once"], RunnerEnvironment(harness, "required", new() { [SettingNames.ActivationTimeout] = "15" }));
         var run = CliProcess.RunAsync(start, Ct);
 
         // Both processes run (inside the sandbox) before the timeout…
@@ -106,8 +107,8 @@ public sealed partial class SandboxTests : IAsyncDisposable
 
         var result = await run;
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("coder: timed out after 4 s (ACTIVATION_TIMEOUT)", result.StandardError, StringComparison.Ordinal);
-        Assert.Contains("(confined)", result.StandardOutput, StringComparison.Ordinal); // executor_running names the sandbox
+        Assert.Contains("coder: timed out after 15 s (ACTIVATION_TIMEOUT)", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("(confined)", result.StandardOutput + result.StandardError, StringComparison.Ordinal); // executor_running names the sandbox
 
         // …and none after it.
         clock.Restart();
@@ -174,6 +175,7 @@ public sealed partial class SandboxTests : IAsyncDisposable
             Assert.DoesNotContain(secret!, all, StringComparison.Ordinal); // nothing the child read came back through the runner either
         }
 
+        TestContext.Current.TestOutputHelper?.WriteLine(match.Value);
         return new Loot(match.Value);
     }
 
