@@ -164,6 +164,12 @@ internal sealed class ExecutorHarness : IAsyncDisposable
         return CliProcess.RunAsync(["activate", "--agent", "coder", "--once"], environment, cancellationToken: cancellationToken);
     }
 
+    /// <summary>
+    /// <c>SANDBOX</c> for runs of the real tools: <c>required</c> where bubblewrap is installed and always under CI
+    /// (the tools must work confined), <c>auto</c> on a developer's machine without it.
+    /// </summary>
+    public static string SandboxForRealTools => RepositoryPaths.IsCi || File.Exists("/usr/bin/bwrap") || File.Exists("/usr/local/bin/bwrap") ? "required" : "auto";
+
     /// <summary>The version a repository file pins: <c>ARG NAME=…</c> (Dockerfile) or <c>NAME=…</c> (test.sh).</summary>
     public static string PinnedVersion(string file, string name)
         => System.Text.RegularExpressions.Regex.Match(

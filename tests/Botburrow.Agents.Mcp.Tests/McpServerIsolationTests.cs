@@ -48,7 +48,7 @@ public sealed class McpServerIsolationTests : IDisposable
             var values = JsonSerializer.Deserialize<Dictionary<string, string?>>(await CallAsync(session, "mine__get_env", new() { ["names"] = "HOME" }))!;
             Assert.Equal(Path.Combine(_workspace, ".home"), values["HOME"]);
             Assert.Equal("5", await CallAsync(session, "mine__add", new() { ["a"] = 2, ["b"] = 3 }));
-            await _logs.WaitForAsync(e => e.Event == "sandbox_confining");
+            await _logs.WaitForAsync(e => e.Message.Contains("/bwrap", StringComparison.Ordinal)); // the SDK started bwrap, not dotnet
 
             // A server that prints what it finds in a folder of the runner, then exits.
             var peek = new McpServerReference
@@ -72,7 +72,7 @@ public sealed class McpServerIsolationTests : IDisposable
     [Fact]
     public async Task Under_SANDBOX_required_a_server_that_cannot_be_confined_fails_the_activation_naming_the_setting()
     {
-        var sandbox = new ChildSandbox(SandboxMode.Required, "/nonexistent", [], [], _logs.Factory().CreateLogger("test"), bubblewrap: null);
+        var sandbox = new ChildSandbox(SandboxMode.Required, "/usr/bin:/bin", [], [], _logs.Factory().CreateLogger("test"), bubblewrap: "/nonexistent/bwrap");
         var ex = await Assert.ThrowsAsync<McpServerException>(() => StartAsync(sandbox));
 
         Assert.StartsWith("MCP server 'mine' cannot start: SANDBOX=required, but this host cannot confine child processes: ", ex.Message, StringComparison.Ordinal);
