@@ -197,9 +197,10 @@ public sealed partial class ChildSandbox
     {
         var workspace = Path.GetFullPath(request.Workspace);
         var mounts = new Dictionary<string, string>(StringComparer.Ordinal);
-        var readOnly = Path.IsPathFullyQualified(program) ? new List<string> { program } : [];
-        readOnly.AddRange(request.Arguments.Where(a => Path.IsPathFullyQualified(a) && Path.Exists(a)));
-        readOnly.AddRange(request.ReadOnly.Where(Path.IsPathFullyQualified));
+        var readOnly = new List<string> { program };
+        readOnly.AddRange(request.Arguments);
+        readOnly.AddRange(request.ReadOnly);
+        readOnly.RemoveAll(p => !Path.IsPathFullyQualified(p) || !Path.Exists(p));
         readOnly.AddRange(_searchPath.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Where(p => Path.IsPathFullyQualified(p) && Directory.Exists(p)));
         foreach (var path in readOnly.SelectMany(InstallFolders))
         {
