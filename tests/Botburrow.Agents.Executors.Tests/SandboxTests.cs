@@ -13,6 +13,7 @@ namespace Botburrow.Agents.Executors.Tests;
 /// activation's workspace and the runner's home, and report in one line (<c>NAME=RL</c>: readable, leaked a
 /// planted value; <c>-</c> for no) what they got.
 /// </summary>
+[Collection(ProcessTreeTests.Name)]
 public sealed partial class SandboxTests : IAsyncDisposable
 {
     private const string RunnerUid = "1654";
