@@ -30,12 +30,13 @@ RUN --mount=type=cache,id=nuget,target=/root/.nuget/packages \
         -p:UseAppHost=true
 
 # ---------------------------------------------------------------------------------------------
-# app: the ASP.NET Core runtime, the published executable and the tools the operator's guide
-# runs inside pods (curl for the Hub health check, redis-cli for Valkey, nslookup, git)
+# app: the ASP.NET Core runtime, the published executable, bubblewrap (the sandbox CLI tools and
+# MCP servers run in; SANDBOX) and the tools the operator's guide runs inside pods (curl for the
+# Hub health check, redis-cli for Valkey, nslookup, git)
 # ---------------------------------------------------------------------------------------------
 FROM ${RUNTIME_IMAGE} AS app
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends bind9-dnsutils ca-certificates curl git redis-tools tini \
+    && apt-get install -y --no-install-recommends bind9-dnsutils bubblewrap ca-certificates curl git redis-tools tini \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app/ /app/

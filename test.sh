@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds everything, runs every test (manual ones excluded) and ends with one line: "N passed, N failed".
-# Installs what the tests need when it is missing: redis-server (real Redis on loopback), Debian's chromium, and
-# Claude Code and opencode from npm (into .tools/).
+# Installs what the tests need when it is missing: redis-server (real Redis on loopback), Debian's chromium,
+# bubblewrap (the sandbox of CLI tools and MCP servers) and util-linux's setpriv (the sandbox tests run the runner
+# as a non-root user), and Claude Code and opencode from npm (into .tools/).
 set -uo pipefail
 cd "$(dirname "$0")"
 
@@ -13,6 +14,8 @@ command -v redis-benchmark >/dev/null 2>&1 || need_packages+=(redis-tools)
 [ -x /usr/bin/chromium ] || need_packages+=(chromium)
 command -v git >/dev/null 2>&1 || need_packages+=(git)
 command -v npm >/dev/null 2>&1 || need_packages+=(nodejs npm)
+command -v bwrap >/dev/null 2>&1 || need_packages+=(bubblewrap)
+command -v setpriv >/dev/null 2>&1 || need_packages+=(util-linux)
 if [ ${#need_packages[@]} -gt 0 ]; then
   log "installing: ${need_packages[*]}"
   SUDO=""

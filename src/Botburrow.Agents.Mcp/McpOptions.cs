@@ -1,4 +1,5 @@
 using Botburrow.Agents.Configuration;
+using Botburrow.Agents.Isolation;
 
 namespace Botburrow.Agents.Mcp;
 
@@ -26,6 +27,15 @@ public sealed class McpOptions
     /// <summary>The built-in servers agents may name. <value>Default <see cref="Catalog.McpCatalog.All"/>.</value></summary>
     public IReadOnlyList<Catalog.BuiltInServer> Catalog { get; set; } = Mcp.Catalog.McpCatalog.All;
 
+    /// <summary>How stdio servers are confined; <see langword="null"/> runs them unconfined. <value>None (the runner sets one from <c>SANDBOX</c>).</value></summary>
+    public ChildSandbox? Sandbox { get; set; }
+
+    /// <summary>
+    /// The npm cache stdio servers share across activations (<c>npx -y</c> fetches a package once), or
+    /// <see langword="null"/> for one in each server's home. <value>The runner's <c>npm_config_cache</c>, else <c>~/.npm</c>.</value>
+    /// </summary>
+    public string? NpmCache { get; set; }
+
     public static McpOptions FromSettings(BotburrowSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -35,7 +45,9 @@ public sealed class McpOptions
             credentials[mapping.Setting] = settings.Get(mapping.Setting);
         }
 
-        return new McpOptions { Timeout = settings.McpTimeout, Environment = credentials };
+        string? Env(string name) => settings.Environment.TryGetValue(name, out var value) && !string.IsNullOrEmpty(value) ? value : null;
+        var npmCache = Env("npm_config_cache") ?? (Env("HOME") is { } home ? Path.Combine(home, ".npm") : null);
+        return new McpOptions { Timeout = settings.McpTimeout, Environment = credentials, NpmCache = npmCache };
     }
 
     /// <summary>This process as a command: the apphost itself, or <c>dotnet</c> with the entry assembly.</summary>

@@ -1,5 +1,6 @@
 using Botburrow.Agents.Definitions.Model;
 using Botburrow.Agents.Grants;
+using Botburrow.Agents.Isolation;
 using Botburrow.Agents.Mcp.Catalog;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
@@ -10,7 +11,8 @@ namespace Botburrow.Agents.Mcp;
 /// <summary>
 /// Starts the MCP servers of one activation. A built-in server starts only when the agent holds its grant and
 /// gets only its own credential; stdio servers never inherit the runner's environment (the SDK's safe defaults
-/// such as PATH and HOME, plus what the server is given). Tools are namespaced per server
+/// such as PATH, plus a HOME of their own in the activation's workspace and what the server is given), confined by
+/// <see cref="McpOptions.Sandbox"/> when one is set. Tools are namespaced per server
 /// (<c>github__create_issue</c>), bounded by <c>MCP_TIMEOUT</c>, and write tools of the catalog's servers are
 /// hidden from agents without the write grant. A server that cannot start fails the activation.
 /// </summary>
@@ -208,17 +210,27 @@ public sealed class McpServerManager
             var commandLine = launch.CommandLine;
             transportName = "stdio " + commandLine[0];
             var environment = StdioClientTransportOptions.GetDefaultEnvironmentVariables();
+
+            // Never the runner's home: one of the activation's own, beside the server's working folder.
+            var activation = ActivationFolder(context);
+            environment["HOME"] = Work.ActivationWorkspace.CreatePrivateDirectory(Path.Combine(activation, Work.ActivationWorkspace.HomeFolder));
+            if (_options.NpmCache is { } npmCache)
+            {
+                environment["npm_config_cache"] = npmCache;
+            }
+
             foreach (var (key, value) in launch.Environment)
             {
                 environment[key] = value;
             }
 
+            var command = Confine(launch, context, activation);
             transport = new StdioClientTransport(
                 new StdioClientTransportOptions
                 {
                     Name = launch.Name,
-                    Command = commandLine[0],
-                    Arguments = commandLine.Skip(1).ToList(),
+                    Command = command.Program,
+                    Arguments = [.. command.Arguments],
                     WorkingDirectory = context.WorkspaceDirectory,
                     InheritEnvironmentVariables = false,
                     EnvironmentVariables = environment,
@@ -289,6 +301,41 @@ public sealed class McpServerManager
             McpLog.ServerStartFailed(_logger, launch.Name, context.AgentName, reason);
             throw new McpServerException(launch.Name, $"MCP server '{launch.Name}' failed to start: {reason}", ex);
         }
+    }
+
+    /// <summary>The server's command line, inside the sandbox when one applies (the workspace and the npm cache writable).</summary>
+    private SandboxedCommand Confine(McpServerLaunch launch, McpStartContext context, string activation)
+    {
+        var commandLine = launch.CommandLine;
+        if (_options.Sandbox is not { } sandbox)
+        {
+            return new SandboxedCommand(commandLine[0], [.. commandLine.Skip(1)], Confined: false);
+        }
+
+        try
+        {
+            return sandbox.Wrap(new SandboxRequest
+            {
+                Program = commandLine[0],
+                Arguments = [.. commandLine.Skip(1)],
+                Workspace = activation,
+                WorkingDirectory = context.WorkspaceDirectory,
+                SharedWritable = _options.NpmCache is { } npmCache ? [npmCache] : [],
+            });
+        }
+        catch (SandboxUnavailableException ex)
+        {
+            var message = $"MCP server '{launch.Name}' cannot start: {ex.Message}";
+            McpLog.ServerStartFailed(_logger, launch.Name, context.AgentName, message);
+            throw new McpServerException(launch.Name, message, ex);
+        }
+    }
+
+    /// <summary>The activation's workspace folder: the server's working folder, or its parent when that is a CLI tool's <c>work</c> folder.</summary>
+    private static string ActivationFolder(McpStartContext context)
+    {
+        var directory = Path.GetFullPath(context.WorkspaceDirectory).TrimEnd('/');
+        return Path.GetFileName(directory) == Work.ActivationWorkspace.WorkFolder && Path.GetDirectoryName(directory) is { } parent ? parent : directory;
     }
 
     private List<AITool> Select(McpServerLaunch launch, McpStartContext context, IList<McpClientTool> listed)

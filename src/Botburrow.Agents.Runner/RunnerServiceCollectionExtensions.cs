@@ -35,7 +35,7 @@ public static class RunnerServiceCollectionExtensions
         services.TryAddSingleton<ITranscriptStore>(sp => new EmbeddedTranscriptStore(null, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<ExecutorSelector>();
         services.TryAddSingleton(_ => new Botburrow.Agents.Definitions.Permissions.PermissionsPolicySource(settings.AgentPermissionsPath));
-        services.TryAddSingleton(sp => new Botburrow.Agents.Mcp.McpServerManager(Botburrow.Agents.Mcp.McpOptions.FromSettings(settings), sp.GetRequiredService<ILoggerFactory>()));
+        services.TryAddSingleton(sp => new Botburrow.Agents.Mcp.McpServerManager(McpOptionsFor(settings, sp), sp.GetRequiredService<ILoggerFactory>()));
 
         // The Hub endpoint CLI tools reach the Hub through (loopback, started on first use, stopped with the services).
         services.TryAddSingleton(sp => new Botburrow.Agents.Mcp.Hub.HubGateway(sp.GetRequiredService<Botburrow.Agents.Hub.IHubClient>(), sp.GetRequiredService<ILoggerFactory>()));
@@ -54,5 +54,13 @@ public static class RunnerServiceCollectionExtensions
         }
 
         return services;
+    }
+
+    /// <summary>The MCP options of the settings, with stdio servers confined under <c>SANDBOX</c>.</summary>
+    private static Botburrow.Agents.Mcp.McpOptions McpOptionsFor(BotburrowSettings settings, IServiceProvider services)
+    {
+        var options = Botburrow.Agents.Mcp.McpOptions.FromSettings(settings);
+        options.Sandbox = Botburrow.Agents.Isolation.ChildSandbox.FromSettings(settings, services.GetRequiredService<ILoggerFactory>().CreateLogger("Botburrow.Agents.Isolation"));
+        return options;
     }
 }

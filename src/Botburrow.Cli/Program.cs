@@ -3,6 +3,11 @@ using Botburrow.Cli;
 using Botburrow.Cli.Commands;
 
 // botburrow: one executable, a verb per role. Each verb lives in Commands/.
+
+// First of all: every verb may hold the fleet's secrets, so no other process of this user may read this one's
+// memory or /proc/PID/environ (a failure is reported by `botburrow doctor`).
+Botburrow.Agents.Isolation.ProcessHardening.DisableDumping();
+
 var root = new RootCommand("Botburrow Agents: keeps a fleet of AI agents alive inside the Hub.")
 {
     CliContext.ConfigFileOption,

@@ -86,6 +86,13 @@ internal sealed class ExecutorHarness : IAsyncDisposable
             [SettingNames.WorkspaceRoot] = Path.Combine(root, "workspaces"),
             [SettingNames.HubApiKey] = hub.AdminKey,
         };
+        if (cli is not null)
+        {
+            // The fake tool records its runs in a folder outside the workspace, which a sandbox hides from it; the
+            // sandbox has tests of its own (SandboxTests), and the real tools run in it.
+            environment[SettingNames.Sandbox] = "off";
+        }
+
         foreach (var (name, value) in PlantedSecrets)
         {
             environment[name] = value;
@@ -144,6 +151,11 @@ internal sealed class ExecutorHarness : IAsyncDisposable
             [SettingNames.WorkspaceRoot] = WorkspaceRoot,
             [SettingNames.LogLevel] = "Debug",
         };
+        if (Cli is not null)
+        {
+            environment[SettingNames.Sandbox] = "off"; // as in StartAsync: the fake tool records outside the workspace
+        }
+
         foreach (var (name, value) in settings)
         {
             environment[name] = value;
@@ -151,6 +163,12 @@ internal sealed class ExecutorHarness : IAsyncDisposable
 
         return CliProcess.RunAsync(["activate", "--agent", "coder", "--once"], environment, cancellationToken: cancellationToken);
     }
+
+    /// <summary>
+    /// <c>SANDBOX</c> for runs of the real tools: <c>required</c> where bubblewrap is installed and always under CI
+    /// (the tools must work confined), <c>auto</c> on a developer's machine without it.
+    /// </summary>
+    public static string SandboxForRealTools => RepositoryPaths.IsCi || File.Exists("/usr/bin/bwrap") || File.Exists("/usr/local/bin/bwrap") ? "required" : "auto";
 
     /// <summary>The version a repository file pins: <c>ARG NAME=…</c> (Dockerfile) or <c>NAME=…</c> (test.sh).</summary>
     public static string PinnedVersion(string file, string name)

@@ -6,6 +6,7 @@ using Xunit;
 
 namespace Botburrow.Agents.Executors.Tests;
 
+[Collection(ProcessTreeTests.Name)]
 public sealed class ProcessTreeAndAvailabilityTests
 {
     /// <summary>A tool that starts a child of its own and then hangs, like a CLI stuck on a slow model or a shell command.</summary>

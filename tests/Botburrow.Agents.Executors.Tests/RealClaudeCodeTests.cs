@@ -35,9 +35,15 @@ public sealed class RealClaudeCodeTests
             {
                 [SettingNames.AnthropicApiKey] = "sk-ant-real-cli-test",
                 [SettingNames.AnthropicBaseUrl] = model.BaseUrl,
+                [SettingNames.Sandbox] = ExecutorHarness.SandboxForRealTools,
                 [SettingNames.ActivationTimeout] = "120",
             },
             Ct);
+
+        if (ExecutorHarness.SandboxForRealTools == "required")
+        {
+            Assert.Contains("(confined)", result.StandardError, StringComparison.Ordinal); // executor_running: it ran in the sandbox
+        }
 
         Assert.True(result.ExitCode == 0, $"exit {result.ExitCode}\n{result.StandardOutput}\n{result.StandardError}\nmodel requests: {model.Requests.Count}");
         Assert.True(

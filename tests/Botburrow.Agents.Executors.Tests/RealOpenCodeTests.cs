@@ -36,9 +36,15 @@ public sealed class RealOpenCodeTests
             new Dictionary<string, string?>
             {
                 ["HOME"] = Path.Combine(harness.WorkspaceRoot, "..", "runner-home"),
+                [SettingNames.Sandbox] = ExecutorHarness.SandboxForRealTools,
                 [SettingNames.ActivationTimeout] = "180",
             },
             Ct);
+
+        if (ExecutorHarness.SandboxForRealTools == "required")
+        {
+            Assert.Contains("(confined)", result.StandardError, StringComparison.Ordinal); // executor_running: it ran in the sandbox
+        }
 
         var comments = await harness.AgentCommentsAsync(question, Ct);
         Assert.True(

@@ -61,9 +61,15 @@ public static class CliProcess
     }
 
     /// <summary>Runs to completion (killed at <see cref="TestConstants.ProcessTimeout"/>).</summary>
-    public static async Task<CliResult> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null, CancellationToken cancellationToken = default)
+    public static Task<CliResult> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null, CancellationToken cancellationToken = default)
+        => RunAsync(StartInfo(args, environment, workingDirectory), cancellationToken);
+
+    /// <summary>Runs <paramref name="start"/> (from <see cref="StartInfo"/>, perhaps wrapped) to completion (killed at <see cref="TestConstants.ProcessTimeout"/>).</summary>
+    public static async Task<CliResult> RunAsync(ProcessStartInfo start, CancellationToken cancellationToken = default)
     {
-        using var process = Process.Start(StartInfo(args, environment, workingDirectory)) ?? throw new InvalidOperationException("could not start botburrow");
+        ArgumentNullException.ThrowIfNull(start);
+        var args = start.ArgumentList;
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start botburrow");
         process.StandardInput.Close();
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();

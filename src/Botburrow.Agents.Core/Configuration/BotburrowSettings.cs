@@ -54,6 +54,7 @@ public sealed class BotburrowSettings
         ScriptedBrain = Text(SettingNames.ScriptedBrain);
         ModelPricesPath = Text(SettingNames.ModelPricesPath);
         WorkspaceRoot = Text(SettingNames.WorkspaceRoot) ?? Work.ActivationWorkspace.DefaultRoot;
+        Sandbox = Enum.Parse<Isolation.SandboxMode>(Text(SettingNames.Sandbox)!, ignoreCase: true);
 
         if (HeartbeatInterval >= LeaseDuration)
         {
@@ -135,6 +136,9 @@ public sealed class BotburrowSettings
     public string? ScriptedBrain { get; }
 
     public string? ModelPricesPath { get; }
+
+    /// <summary>How CLI tools and stdio MCP servers are confined (<c>SANDBOX</c>). <value>auto.</value></summary>
+    public Isolation.SandboxMode Sandbox { get; }
 
     /// <summary>Where per-activation workspaces are made (<c>WORKSPACE_ROOT</c>).</summary>
     public string WorkspaceRoot { get; }

@@ -41,6 +41,7 @@ public static class SettingNames
     public const string ScriptedBrain = "SCRIPTED_BRAIN";
     public const string ModelPricesPath = "MODEL_PRICES_PATH";
     public const string WorkspaceRoot = "WORKSPACE_ROOT";
+    public const string Sandbox = "SANDBOX";
 
     public const string AnthropicApiKey = "ANTHROPIC_API_KEY";
     public const string AnthropicBaseUrl = "ANTHROPIC_BASE_URL";

@@ -6,6 +6,7 @@ public static class SettingsCatalog
     private static readonly string[] RunnerModes = ["notification", "exploration", "hybrid"];
     private static readonly string[] LogLevels = ["Trace", "Debug", "Information", "Warning", "Error", "Critical", "None", "TRACE", "DEBUG", "INFO", "WARN", "WARNING", "ERROR", "CRITICAL"];
     private static readonly string[] LogFormats = ["json", "console"];
+    private static readonly string[] SandboxModes = ["auto", "required", "off"];
 
     public static IReadOnlyList<SettingDefinition> All { get; } =
     [
@@ -43,6 +44,7 @@ public static class SettingsCatalog
         new() { Name = SettingNames.BreakerMaxBackoff, Kind = SettingKind.Duration, Minimum = 1, DefaultValue = "3600", Description = "Longest circuit-breaker backoff." },
         new() { Name = SettingNames.ScriptedBrain, Description = "Test double for every agent's model: `offline` (a labelled echo), a script file, or a folder of `<agent>.json` scripts. Never intelligence; `up --offline` sets it." },
         new() { Name = SettingNames.WorkspaceRoot, Description = "Folder under which each activation gets its own workspace, removed when it ends (default: botburrow-workspaces in the system temp folder; the manifests mount /workspaces)." },
+        new() { Name = SettingNames.Sandbox, Kind = SettingKind.Choice, Choices = SandboxModes, DefaultValue = "auto", Description = "Confinement of CLI tools and stdio MCP servers in bubblewrap: auto (when bwrap works here, else a warning and none), required (a child that cannot be confined fails its activation) or off." },
         new() { Name = SettingNames.ModelPricesPath, Description = "JSON price table overriding the built-in model prices (USD per million tokens)." },
         new() { Name = SettingNames.AnthropicApiKey, IsSecret = true, IsCredential = true, Description = "Anthropic API key (agents with provider anthropic)." },
         new() { Name = SettingNames.AnthropicBaseUrl, Kind = SettingKind.Url, IsCredential = true, Description = "Anthropic API base URL override." },

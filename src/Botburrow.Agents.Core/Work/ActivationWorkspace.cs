@@ -3,7 +3,11 @@ namespace Botburrow.Agents.Work;
 /// <summary>
 /// The folder of one activation (<c>&lt;root&gt;/&lt;agent&gt;-&lt;activation&gt;</c>): created, readable by its owner only,
 /// on first use, and removed with everything in it when the activation ends. CLI executors run in it (it is their
-/// working directory and home); stdio MCP servers start in it; the filesystem server is confined to it.
+/// working directory and home); stdio MCP servers start in it; the filesystem server is confined to it. Layout:
+/// <c>work</c> (a CLI tool's working folder), <c>.home</c> (HOME of tools and stdio MCP servers), <c>.tmp</c>
+/// (TMPDIR), <c>.botburrow</c> (tool configuration written by the runner) and <c>.runner</c> (the runner's
+/// private files). A sandboxed child (<c>SANDBOX</c>) sees the workspace read-write at the same path, except
+/// <c>.runner</c>, and nothing else of the runner's files.
 /// </summary>
 public sealed class ActivationWorkspace : IDisposable
 {
@@ -31,8 +35,23 @@ public sealed class ActivationWorkspace : IDisposable
     /// <summary>The folder, inside a workspace, a CLI tool works in (and the filesystem server's root for it).</summary>
     public const string WorkFolder = "work";
 
-    /// <summary>The runner's own folder inside a workspace (tool configuration, the posts log): beside the tool's working folder, not in it.</summary>
+    /// <summary>
+    /// The folder, inside a workspace, where the runner writes what a CLI tool reads but its file tools should not
+    /// (tool configuration): beside the tool's working folder, not in it. A sandboxed child sees it.
+    /// </summary>
     public const string RunnerFolder = ".botburrow";
+
+    /// <summary>The tool's home folder inside a workspace (CLI tools and stdio MCP servers).</summary>
+    public const string HomeFolder = ".home";
+
+    /// <summary>The tool's temporary folder inside a workspace (<c>TMPDIR</c>).</summary>
+    public const string TempFolder = ".tmp";
+
+    /// <summary>
+    /// The runner's private folder inside a workspace: never visible to a sandboxed child (it is covered by an empty
+    /// folder there), for files of the activation no tool or MCP server may read.
+    /// </summary>
+    public const string PrivateFolder = ".runner";
 
     /// <summary>Creates the folder when it does not exist yet and returns its path.</summary>
     public string Create()

@@ -49,15 +49,31 @@ public static class McpCatalog
         WriteTools = Set("write_file", "edit_file", "create_directory", "move_file"),
     };
 
-    /// <summary>The server reads <c>DATABASE_URL</c> from its environment through a shell, since the package takes the URL as its argument.</summary>
+    /// <summary>
+    /// Starts the postgres package's program inside the node process of <see cref="PostgresLauncher"/>, which hands it
+    /// <c>DATABASE_URL</c> from the environment as the argument it expects: the URL never appears on a command line
+    /// (<c>ps</c>, <c>/proc/PID/cmdline</c>).
+    /// </summary>
     public static BuiltInServer Postgres { get; } = new()
     {
         Name = "postgres",
-        CommandLine = (_, _) => ["sh", "-c", $"exec npx -y {PostgresPackage} \"$DATABASE_URL\""],
+        CommandLine = (_, _) => ["npx", "-y", "-p", PostgresPackage, "node", "-e", PostgresLauncher],
         ReadGrant = "postgres:read",
         WriteGrant = "postgres:write",
         Credentials = [new CredentialMapping(SettingNames.DatabaseUrl, "DATABASE_URL")],
     };
+
+    /// <summary>
+    /// The node script that runs the postgres package's program (found on the PATH <c>npx -p</c> gives) with
+    /// <c>DATABASE_URL</c> as its argument, set in <c>process.argv</c> rather than on the command line.
+    /// </summary>
+    public const string PostgresLauncher =
+        "const fs=require('node:fs'),path=require('node:path'),url=require('node:url');"
+        + "const bin=(process.env.PATH||'').split(path.delimiter).map(d=>path.join(d,'mcp-server-postgres')).find(f=>fs.existsSync(f));"
+        + "if(!bin){console.error('mcp-server-postgres not found on PATH');process.exit(1);}"
+        + "const main=fs.realpathSync(bin);"
+        + "process.argv=[process.argv[0],main,process.env.DATABASE_URL||''];"
+        + "import(url.pathToFileURL(main).href).catch(e=>{console.error(e);process.exit(1);});";
 
     /// <summary>
     /// The Hub tools. The runner never starts this server from the catalog and never hands it a Hub key: native

@@ -42,6 +42,14 @@ internal sealed class CliContext
         try
         {
             var settings = SettingsLoader.LoadFromProcess(flags, parseResult.GetValue(ConfigFileOption)?.FullName);
+
+            // The settings hold their own copy: no child started from here on inherits a secret by accident. The
+            // `mcp` verbs keep theirs, since `mcp filter` hands its environment to the server it fronts.
+            if (!IsMcpVerb(parseResult.CommandResult))
+            {
+                Botburrow.Agents.Isolation.ProcessHardening.RemoveSecretsFromEnvironment();
+            }
+
             return await action(new CliContext(parseResult, settings), cancellationToken);
         }
         catch (SettingsException ex)
@@ -49,6 +57,19 @@ internal sealed class CliContext
             await parseResult.InvocationConfiguration.Error.WriteLineAsync(ex.Message);
             return ExitCodes.UsageError;
         }
+    }
+
+    private static bool IsMcpVerb(System.CommandLine.Parsing.SymbolResult? result)
+    {
+        for (var current = result; current is not null; current = current.Parent)
+        {
+            if (current is System.CommandLine.Parsing.CommandResult { Command.Name: "mcp" })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Flags given on the command line, keyed by setting name; flags not given are absent.</summary>

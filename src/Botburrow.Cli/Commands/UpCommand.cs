@@ -224,7 +224,8 @@ internal sealed class UpCommand : Command
             overrides[SettingNames.DashboardToken] = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
         }
 
-        return overrides.Count == 0 ? given : SettingsLoader.LoadFromProcess(overrides, context.ParseResult.GetValue(CliContext.ConfigFileOption)?.FullName);
+        // From the environment the settings were first read from: secrets have left the process's own by now.
+        return overrides.Count == 0 ? given : SettingsLoader.Load(given.Environment, overrides, context.ParseResult.GetValue(CliContext.ConfigFileOption)?.FullName);
     }
 
     /// <summary>The host to print in a local URL for the bind address: 127.0.0.1 for all interfaces, else the address itself.</summary>

@@ -37,6 +37,32 @@ public sealed class DoctorTests(RedisServerFixture redis) : IClassFixture<RedisS
     }
 
     [Fact]
+    public async Task Sandbox_ReportsTheSettingInForceAndWhy_AndDoctorItselfIsNotDumpable()
+    {
+        await using var fleet = await DoctorFleet.StartAsync(redis);
+
+        var auto = await fleet.DoctorJsonAsync();
+        var sandbox = auto.One("sandbox");
+        if (File.Exists("/usr/bin/bwrap"))
+        {
+            Assert.Equal("ok", sandbox.Status);
+            Assert.Equal("SANDBOX=auto: CLI tools and stdio MCP servers run confined by /usr/bin/bwrap", sandbox.Seen);
+        }
+        else
+        {
+            Assert.Equal("warn", sandbox.Status);
+            Assert.Contains("bubblewrap", sandbox.Remedy, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain(auto.Findings, f => f.Check == "process.dumpable"); // prctl(PR_SET_DUMPABLE, 0) at start
+
+        var off = (await fleet.DoctorJsonAsync(new Dictionary<string, string?> { [SettingNames.Sandbox] = "off" })).One("sandbox");
+        Assert.Equal("warn", off.Status);
+        Assert.StartsWith("SANDBOX=off: CLI tools and stdio MCP servers run unconfined", off.Seen, StringComparison.Ordinal);
+        Assert.Contains("SANDBOX=auto or required", off.Remedy, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task HighQueueHoldsWork_ButOnlyAnExplorationRunnerLives_QueueUnclaimedFails()
     {
         await using var fleet = await DoctorFleet.StartAsync(redis, runner: RunnerMode.Exploration);

@@ -1,6 +1,7 @@
 using Botburrow.Agents.Configuration;
 using Botburrow.Agents.Definitions.Model;
 using Botburrow.Agents.Definitions.Permissions;
+using Botburrow.Agents.Isolation;
 using Botburrow.Agents.Work;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
@@ -14,7 +15,9 @@ namespace Botburrow.Agents.Runner.Execution.Cli;
 /// key and the tool's own switches (MCP servers get their scoped credentials through the tool's configuration file, never the
 /// tool's environment; the Hub is the runner's own endpoint, reached with a token of the activation's, never a Hub key), killed with everything it started when the activation times out or is cancelled. The
 /// answer is read from the tool's structured output and posted by the runner, unless the tool already posted it
-/// through <c>hub_post</c> (the endpoint counts the activation's posts).
+/// through <c>hub_post</c> (the endpoint counts the activation's posts). Under <c>SANDBOX</c> the tool runs confined
+/// (<see cref="ChildSandbox"/>): it sees the workspace, its install folders and the shared package caches, and nothing
+/// else of the runner's files or processes.
 /// </summary>
 public sealed partial class CliExecutor : IAgentExecutor
 {
@@ -25,8 +28,14 @@ public sealed partial class CliExecutor : IAgentExecutor
     private readonly ILogger _logger;
     private readonly PermissionsPolicySource _permissions;
     private readonly int _defaultMaxTurns;
+    private readonly ChildSandbox _sandbox;
 
-    public CliExecutor(CliTool tool, BotburrowSettings settings, TimeProvider timeProvider, ILogger logger)
+    /// <param name="tool">The CLI tool.</param>
+    /// <param name="settings">The runner's settings.</param>
+    /// <param name="timeProvider">The clock.</param>
+    /// <param name="logger">Where the executor logs.</param>
+    /// <param name="sandbox">How the tool is confined; default: <see cref="ChildSandbox.FromSettings"/>.</param>
+    public CliExecutor(CliTool tool, BotburrowSettings settings, TimeProvider timeProvider, ILogger logger, ChildSandbox? sandbox = null)
     {
         ArgumentNullException.ThrowIfNull(tool);
         ArgumentNullException.ThrowIfNull(settings);
@@ -36,6 +45,7 @@ public sealed partial class CliExecutor : IAgentExecutor
         _logger = logger;
         _permissions = new PermissionsPolicySource(settings.AgentPermissionsPath);
         _defaultMaxTurns = settings.MaxIterations;
+        _sandbox = sandbox ?? ChildSandbox.FromSettings(settings, logger);
     }
 
     public CliTool Tool { get; }
@@ -68,7 +78,7 @@ public sealed partial class CliExecutor : IAgentExecutor
         {
             Prompt = prompt,
             Workspace = CreatePrivateDirectory(workspace, ActivationWorkspace.WorkFolder),
-            Home = CreatePrivateDirectory(workspace, ".home"),
+            Home = CreatePrivateDirectory(workspace, ActivationWorkspace.HomeFolder),
             ConfigDirectory = CreatePrivateDirectory(workspace, ActivationWorkspace.RunnerFolder),
             Provider = ProviderAccess.For(agent, _settings.Environment, _permissions),
             Servers = Tool.SpeaksMcp ? prompt.McpServers : [],
@@ -83,7 +93,7 @@ public sealed partial class CliExecutor : IAgentExecutor
             ["PATH"] = SearchPath,
             ["HOME"] = request.Home,
             ["LANG"] = _settings.Environment.TryGetValue("LANG", out var lang) && !string.IsNullOrEmpty(lang) ? lang : "C.UTF-8",
-            ["TMPDIR"] = CreatePrivateDirectory(workspace, ".tmp"),
+            ["TMPDIR"] = CreatePrivateDirectory(workspace, ActivationWorkspace.TempFolder),
 
             // The MCP servers the tool starts with `npx -y` share the runner's npm cache instead of downloading
             // their package again into every activation's fresh home.
@@ -94,18 +104,19 @@ public sealed partial class CliExecutor : IAgentExecutor
             environment[key] = value;
         }
 
+        var command = Confine(program, invocation, request, workspace, environment);
         prompt.Conversation.RecordRequest([new ChatMessage(ChatRole.System, prompt.SystemPrompt), new ChatMessage(ChatRole.User, prompt.UserPrompt)]);
         if (_logger.IsEnabled(LogLevel.Debug))
         {
             var shown = string.Join(' ', invocation.Arguments.Select(Shorten));
-            LogExecutorRunning(_logger, Tool.TypeName, agent.Name, prompt.ActivationId, program, shown);
+            LogExecutorRunning(_logger, Tool.TypeName, agent.Name, prompt.ActivationId, command.Confined ? program + " (confined)" : program, shown);
         }
 
         var started = _time.GetTimestamp();
         ChildProcessResult result;
         try
         {
-            result = await ChildProcess.RunAsync(program, invocation.Arguments, environment, request.Workspace, invocation.StandardInput, cancellationToken);
+            result = await ChildProcess.RunAsync(command.Program, command.Arguments, environment, request.Workspace, invocation.StandardInput, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -137,6 +148,36 @@ public sealed partial class CliExecutor : IAgentExecutor
             CostUsd = reply.CostUsd,
             Iterations = reply.Turns,
         };
+    }
+
+    /// <summary>
+    /// The tool's command line inside the sandbox: the workspace read-write, the programs of the MCP servers it starts
+    /// read-only, and the shared npm cache (and the tool's package cache, when it keeps one) writable.
+    /// </summary>
+    private SandboxedCommand Confine(string program, CliInvocation invocation, CliRequest request, string workspace, Dictionary<string, string> environment)
+    {
+        List<string> shared = [environment["npm_config_cache"]];
+        if (invocation.Environment.TryGetValue("XDG_CACHE_HOME", out var cache))
+        {
+            shared.Add(cache);
+        }
+
+        try
+        {
+            return _sandbox.Wrap(new SandboxRequest
+            {
+                Program = program,
+                Arguments = invocation.Arguments,
+                Workspace = workspace,
+                WorkingDirectory = request.Workspace,
+                SharedWritable = shared,
+                ReadOnly = [.. request.Servers.SelectMany(s => s.CommandLine).Where(Path.IsPathFullyQualified)],
+            });
+        }
+        catch (SandboxUnavailableException ex)
+        {
+            throw new ActivationFailedException($"Executor '{Tool.TypeName}' cannot run: {ex.Message}", ex);
+        }
     }
 
     /// <summary>
