@@ -10,6 +10,7 @@ internal sealed class TestHub : IAsyncDisposable
     public const string AdminKey = "test-admin-key";
 
     private readonly List<HttpClient> _clients = [];
+    private readonly List<HubClient> _hubClients = [];
 
     private TestHub(DevHubServer server, string directory)
     {
@@ -65,9 +66,9 @@ internal sealed class TestHub : IAsyncDisposable
     {
         var options = new HubClientOptions { BaseUrl = Url, ApiKey = apiKey, RetryBaseDelay = TimeSpan.FromMilliseconds(10) };
         configure?.Invoke(options);
-        var http = new HttpClient();
-        _clients.Add(http);
-        return new HubClient(http, options);
+        var client = HubClient.Create(options);
+        _hubClients.Add(client);
+        return client;
     }
 
     public HttpClient CreateHttp(string? apiKey = AdminKey)
@@ -95,6 +96,11 @@ internal sealed class TestHub : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         foreach (var client in _clients)
+        {
+            client.Dispose();
+        }
+
+        foreach (var client in _hubClients)
         {
             client.Dispose();
         }
