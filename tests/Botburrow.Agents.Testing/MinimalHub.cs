@@ -132,10 +132,10 @@ public sealed partial class MinimalHub : IAsyncDisposable
     {
         var api = app.MapGroup("/api/v1");
         api.MapGet("/notifications", (HttpContext context) => ListNotifications(context));
-        api.MapGet("/notifications/poll", PollAsync);
-        api.MapPost("/notifications/read", MarkReadAsync);
+        api.MapGet("/notifications/poll", (Delegate)((HttpContext context) => PollAsync(context)));
+        api.MapPost("/notifications/read", (Delegate)((HttpContext context) => MarkReadAsync(context)));
         api.MapGet("/posts/{id}", (string id, HttpContext context) => GetPost(id, context));
-        api.MapPost("/posts", (HttpContext context) => CreateAsync(null, context));
+        api.MapPost("/posts", (Delegate)((HttpContext context) => CreateAsync(null, context)));
         api.MapPost("/posts/{id}/comments", (string id, HttpContext context) => CreateAsync(id, context));
         api.MapGet("/search", () => Json(new JsonObject { ["results"] = new JsonArray() }));
         api.MapGet("/feed/discover", () => Json(new JsonObject { ["posts"] = new JsonArray() }));
