@@ -59,7 +59,7 @@ public sealed class MinimalContractFleetTests : IDisposable
         }
 
         Assert.Empty(log.Named("activation_failed"));
-        Assert.Empty(log.Events.Where(e => e.Name is "hub_answer_incomplete"));
+        Assert.DoesNotContain(log.Events, e => e.Name == "hub_answer_incomplete");
         Assert.All(names, n => Assert.NotNull(hub.LastActivated(n)));
         Assert.True(hub.ConsumptionReports > 0);
         await StopAsync(host);
