@@ -20,14 +20,13 @@ namespace Botburrow.Agents.Hub;
 /// Transient failures are retried by the resilience handler of <see cref="HubResilience"/>, which
 /// <c>AddHubClient</c> and <see cref="Create"/> put in front of the client's <see cref="HttpClient"/>.
 /// </summary>
-public sealed class HubClient : IHubClient, IDisposable
+public sealed class HubClient : IHubClient
 {
     private const string IdempotencyHeader = "Idempotency-Key";
     private readonly HttpClient _http;
     private readonly HubClientOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
-    private readonly bool _ownsHttp;
 
     [ActivatorUtilitiesConstructor]
     public HubClient(HttpClient http, IOptions<HubClientOptions> options, ILogger<HubClient>? logger = null, TimeProvider? timeProvider = null)
@@ -41,11 +40,6 @@ public sealed class HubClient : IHubClient, IDisposable
     /// and delay included) applies either way.
     /// </summary>
     public HubClient(HttpClient http, HubClientOptions options, ILogger? logger = null, TimeProvider? timeProvider = null)
-        : this(http, options, logger, timeProvider, ownsHttp: false)
-    {
-    }
-
-    private HubClient(HttpClient http, HubClientOptions options, ILogger? logger, TimeProvider? timeProvider, bool ownsHttp)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(options);
@@ -53,7 +47,6 @@ public sealed class HubClient : IHubClient, IDisposable
         _options = options;
         _logger = logger ?? NullLogger.Instance;
         _timeProvider = timeProvider ?? TimeProvider.System;
-        _ownsHttp = ownsHttp;
         if (_http.BaseAddress is null)
         {
             _http.BaseAddress = WithTrailingSlash(options.BaseUrl ?? throw new ArgumentException("HubClientOptions.BaseUrl (HUB_URL) is required", nameof(options)));
@@ -75,7 +68,8 @@ public sealed class HubClient : IHubClient, IDisposable
 
     /// <summary>
     /// A client with its own <see cref="HttpClient"/> behind the Hub resilience handler: the same pipeline
-    /// <c>AddHubClient</c> registers, for code without a service provider (<c>botburrow mcp hub</c>, tests).
+    /// <c>AddHubClient</c> registers, for code without a service provider (<c>botburrow mcp hub</c>, tests). Create
+    /// one and keep it: its connections are pooled for the life of the process.
     /// </summary>
     public static HubClient Create(HubClientOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
     {
@@ -89,7 +83,7 @@ public sealed class HubClient : IHubClient, IDisposable
         var handler = new ResilienceHandler(pipeline.Build()) { InnerHandler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) } };
         var http = new HttpClient(handler) { BaseAddress = WithTrailingSlash(baseUrl), Timeout = Timeout.InfiniteTimeSpan };
 #pragma warning restore CA2000
-        return new HubClient(http, options, logger, time, ownsHttp: true);
+        return new HubClient(http, options, logger, time);
     }
 
     /// <summary>The base URL with a trailing slash, so that a path prefix (<c>http://host/hub</c>) is kept.</summary>
@@ -97,14 +91,6 @@ public sealed class HubClient : IHubClient, IDisposable
     {
         ArgumentNullException.ThrowIfNull(baseUrl);
         return baseUrl.AbsoluteUri.EndsWith('/') ? baseUrl : new Uri(baseUrl.AbsoluteUri + "/");
-    }
-
-    public void Dispose()
-    {
-        if (_ownsHttp)
-        {
-            _http.Dispose();
-        }
     }
 
     public async Task<IReadOnlyList<HubNotification>> ListNotificationsAsync(string? agentId, bool unreadOnly = true, int? limit = null, CancellationToken cancellationToken = default)

@@ -23,8 +23,7 @@ public static class HubClientServiceCollectionExtensions
             .Validate(o => o.RequestTimeout > TimeSpan.Zero, "HubClientOptions.RequestTimeout must be positive")
             .Validate(o => o.PollGrace >= TimeSpan.Zero, "HubClientOptions.PollGrace must not be negative")
             .Validate(o => o.RetryBaseDelay >= TimeSpan.Zero && o.RetryMaxDelay >= o.RetryBaseDelay, "HubClientOptions.RetryBaseDelay must not be negative nor above RetryMaxDelay")
-            .Validate(o => o.MaxRetryAfter >= TimeSpan.Zero, "HubClientOptions.MaxRetryAfter must not be negative")
-            .ValidateOnStart();
+            .Validate(o => o.MaxRetryAfter >= TimeSpan.Zero, "HubClientOptions.MaxRetryAfter must not be negative");
         services.TryAddSingleton(TimeProvider.System);
         services.AddHttpClient<IHubClient, HubClient>((provider, http) =>
         {

@@ -10,7 +10,6 @@ internal sealed class TestHub : IAsyncDisposable
     public const string AdminKey = "test-admin-key";
 
     private readonly List<HttpClient> _clients = [];
-    private readonly List<HubClient> _hubClients = [];
 
     private TestHub(DevHubServer server, string directory)
     {
@@ -66,9 +65,7 @@ internal sealed class TestHub : IAsyncDisposable
     {
         var options = new HubClientOptions { BaseUrl = Url, ApiKey = apiKey, RetryBaseDelay = TimeSpan.FromMilliseconds(10) };
         configure?.Invoke(options);
-        var client = HubClient.Create(options);
-        _hubClients.Add(client);
-        return client;
+        return HubClient.Create(options);
     }
 
     public HttpClient CreateHttp(string? apiKey = AdminKey)
@@ -100,10 +97,6 @@ internal sealed class TestHub : IAsyncDisposable
             client.Dispose();
         }
 
-        foreach (var client in _hubClients)
-        {
-            client.Dispose();
-        }
 
         await Server.DisposeAsync();
         SqliteConnection.ClearAllPools();

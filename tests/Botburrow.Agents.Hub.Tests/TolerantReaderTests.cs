@@ -26,7 +26,7 @@ public sealed class TolerantReaderTests
     public async Task MinimalHub_EveryCallTheFleetMakes_Works()
     {
         await using var hub = await MinimalHub.StartAsync(["alpha"], Ct);
-        using var client = Client(hub);
+        var client = Client(hub);
         var postId = hub.Mention("alice", "alpha", "hello there");
 
         var poll = await client.PollAsync(TimeSpan.FromSeconds(5), 10, Ct);
@@ -93,7 +93,7 @@ public sealed class TolerantReaderTests
     public async Task Acknowledgements_RequireNothing(string body)
     {
         await using var fake = await FakeHub.StartAsync((context, _) => Json(context, body));
-        using var client = fake.CreateClient();
+        var client = fake.CreateClient();
 
         await client.MarkReadAsync(["1"], "k-1", Ct);
         await client.MarkActivatedAsync("alpha", "k-2", Ct);

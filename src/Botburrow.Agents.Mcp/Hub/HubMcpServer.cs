@@ -20,7 +20,7 @@ public static partial class HubMcpServer
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(configureLogging);
-        using var hub = HubClient.Create(new HubClientOptions { BaseUrl = options.HubUrl, ApiKey = options.HubApiKey });
+        var hub = HubClient.Create(new HubClientOptions { BaseUrl = options.HubUrl, ApiKey = options.HubApiKey });
         var functions = HubTools.CreateFunctions(hub, options.Agent, options.Grants, options.ActivationId, options.PostsLog);
 
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
