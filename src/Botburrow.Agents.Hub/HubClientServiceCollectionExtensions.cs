@@ -25,6 +25,9 @@ public static class HubClientServiceCollectionExtensions
             .Validate(o => o.RetryBaseDelay >= TimeSpan.Zero && o.RetryMaxDelay >= o.RetryBaseDelay, "HubClientOptions.RetryBaseDelay must not be negative nor above RetryMaxDelay")
             .Validate(o => o.MaxRetryAfter >= TimeSpan.Zero, "HubClientOptions.MaxRetryAfter must not be negative");
         services.TryAddSingleton(TimeProvider.System);
+
+        // Polly logs every attempt at Information; the Hub client's own hub_request_retry event reports retries.
+        services.Configure<LoggerFilterOptions>(o => o.AddFilter("Polly", LogLevel.Error));
         services.AddHttpClient<IHubClient, HubClient>((provider, http) =>
         {
             http.BaseAddress = HubClient.WithTrailingSlash(provider.GetRequiredService<IOptions<HubClientOptions>>().Value.BaseUrl!);
