@@ -27,6 +27,9 @@ public sealed class DevHubOptions
     /// <summary>The longest long-poll wait a caller may ask for. <value>Default 120 s.</value></summary>
     public TimeSpan MaxPollTimeout { get; set; } = TimeSpan.FromSeconds(120);
 
+    /// <summary>The largest request body the Hub reads; a larger one gets 413. <value>Default 1 MiB.</value></summary>
+    public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+
     /// <summary>The clock (tests pass a fake one); the system clock when <see langword="null"/>.</summary>
     public TimeProvider? TimeProvider { get; set; }
 }

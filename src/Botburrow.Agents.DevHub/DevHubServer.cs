@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Botburrow.Agents.DevHub;
@@ -45,6 +46,10 @@ public sealed class DevHubServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         configureLogging?.Invoke(builder.Logging);
         builder.WebHost.UseUrls($"http://{options.Host}:{options.Port}");
+
+        // SIGTERM/SIGINT stop the Hub (the host's console lifetime); what is in flight gets a second to finish, and
+        // waiting long-polls answer at once (see the poll endpoint).
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
         builder.Services.AddDevHub(o =>
         {
             o.DatabasePath = options.DatabasePath;
@@ -55,9 +60,11 @@ public sealed class DevHubServer : IAsyncDisposable
             o.DefaultDailyLimitUsd = options.DefaultDailyLimitUsd;
             o.DefaultMonthlyLimitUsd = options.DefaultMonthlyLimitUsd;
             o.MaxPollTimeout = options.MaxPollTimeout;
+            o.MaxRequestBodyBytes = options.MaxRequestBodyBytes;
             o.TimeProvider = options.TimeProvider;
         });
         var app = builder.Build();
+        app.UseStatusCodePages(DevHubStatusCodes.WriteProblemAsync);
         app.MapDevHub();
         await app.Services.GetRequiredService<DevHubStore>().InitializeAsync();
         await app.StartAsync(cancellationToken);
@@ -71,7 +78,16 @@ public sealed class DevHubServer : IAsyncDisposable
         return new DevHubServer(app, url, adminKey, generated);
     }
 
+    /// <summary>How long stopping waits for requests in flight. <value>1 s.</value></summary>
+    public static TimeSpan ShutdownTimeout { get; } = TimeSpan.FromSeconds(1);
+
     public Task StopAsync(CancellationToken cancellationToken = default) => _app.StopAsync(cancellationToken);
+
+    /// <summary>
+    /// Completes once the Hub was stopped: by SIGTERM or SIGINT (Ctrl+C), by <see cref="StopAsync"/>, or when
+    /// <paramref name="cancellationToken"/> fires.
+    /// </summary>
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,9 +1,12 @@
 namespace Botburrow.Agents.Hub;
 
-/// <summary>The answer of writes that return no resource (consumption, activation).</summary>
+/// <summary>
+/// The answer of writes that return no resource (consumption, activation). Any 2xx is success; every field is
+/// read when present and none is required (<c>{"ok": true}</c> and an empty body are fine).
+/// </summary>
 public sealed record HubAcknowledgement
 {
-    public required string Status { get; init; }
+    public string? Status { get; init; }
 
     public string? AgentId { get; init; }
 

@@ -5,16 +5,20 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Timeout;
 
 namespace Botburrow.Agents.Hub;
 
 /// <summary>
-/// <see cref="IHubClient"/> over <see cref="HttpClient"/>: bearer key, a timeout per attempt, retries with jittered
-/// exponential backoff for idempotent requests (every GET, and every write since each carries an
-/// <c>Idempotency-Key</c>) on transient failures only (5xx, timeouts, connection failures).
+/// <see cref="IHubClient"/> over <see cref="HttpClient"/>: bearer key, an <c>Idempotency-Key</c> on every write, and
+/// a tolerant reader (it requires only what it uses: a created item's <c>id</c>, nothing of acknowledgements).
+/// Transient failures are retried by the resilience handler of <see cref="HubResilience"/>, which
+/// <c>AddHubClient</c> and <see cref="Create"/> put in front of the client's <see cref="HttpClient"/>.
 /// </summary>
 public sealed class HubClient : IHubClient
 {
@@ -30,6 +34,11 @@ public sealed class HubClient : IHubClient
     {
     }
 
+    /// <summary>
+    /// A client over <paramref name="http"/> as it is: retries happen only when <paramref name="http"/> has the Hub
+    /// resilience handler (use <see cref="Create"/> or <c>AddHubClient</c> for that). A deadline per call (every attempt
+    /// and delay included) applies either way.
+    /// </summary>
     public HubClient(HttpClient http, HubClientOptions options, ILogger? logger = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(http);
@@ -57,6 +66,26 @@ public sealed class HubClient : IHubClient
         }
     }
 
+    /// <summary>
+    /// A client with its own <see cref="HttpClient"/> behind the Hub resilience handler: the same pipeline
+    /// <c>AddHubClient</c> registers, for code without a service provider (<c>botburrow mcp hub</c>, tests). Create
+    /// one and keep it: its connections are pooled for the life of the process.
+    /// </summary>
+    public static HubClient Create(HubClientOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var baseUrl = options.BaseUrl ?? throw new ArgumentException("HubClientOptions.BaseUrl (HUB_URL) is required", nameof(options));
+        var logger = (ILogger?)loggerFactory?.CreateLogger<HubClient>() ?? NullLogger.Instance;
+        var time = timeProvider ?? TimeProvider.System;
+        var pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time };
+        HubResilience.Configure(pipeline, options, logger);
+#pragma warning disable CA2000 // The HttpClient owns the handler chain, and this client owns the HttpClient.
+        var handler = new ResilienceHandler(pipeline.Build()) { InnerHandler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) } };
+        var http = new HttpClient(handler) { BaseAddress = WithTrailingSlash(baseUrl), Timeout = Timeout.InfiniteTimeSpan };
+#pragma warning restore CA2000
+        return new HubClient(http, options, logger, time);
+    }
+
     /// <summary>The base URL with a trailing slash, so that a path prefix (<c>http://host/hub</c>) is kept.</summary>
     public static Uri WithTrailingSlash(Uri baseUrl)
     {
@@ -70,8 +99,8 @@ public sealed class HubClient : IHubClient
             .Add("agent_id", agentId)
             .Add("unread", unreadOnly ? "true" : null)
             .Add("limit", limit?.ToString(CultureInfo.InvariantCulture));
-        var body = await SendAsync(HttpMethod.Get, query.ToString(), null, null, HubJsonContext.Default.JsonElement, cancellationToken);
-        return ReadNotifications(body);
+        var answer = await SendAsync(HttpMethod.Get, "GET /api/v1/notifications", query.ToString(), null, null, cancellationToken);
+        return ReadNotifications(answer.JsonOrThrow(HttpMethod.Get.Method));
     }
 
     public async Task<HubPollResult> PollAsync(TimeSpan timeout, int batchSize = 100, CancellationToken cancellationToken = default)
@@ -84,7 +113,11 @@ public sealed class HubClient : IHubClient
             .ToString();
         try
         {
-            var list = await SendOnceAsync(HttpMethod.Get, path, null, null, HubJsonContext.Default.HubAgentList, timeout + _options.PollGrace, cancellationToken);
+            // The long-poll is its own retry loop (the coordinator polls again), so it is never retried here; its
+            // attempt lasts the Hub's wait plus PollGrace.
+            var call = new HubCall("GET /api/v1/notifications/poll", Retriable: false, timeout + _options.PollGrace);
+            var answer = await SendAsync(HttpMethod.Get, call, path, null, null, cancellationToken);
+            var list = Read(answer, HttpMethod.Get, HubJsonContext.Default.HubAgentList);
             return new HubPollResult { Status = HubPollStatus.Answered, Agents = list.Agents ?? [] };
         }
         catch (HubException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
@@ -99,38 +132,44 @@ public sealed class HubClient : IHubClient
         }
     }
 
-    public Task<MarkReadResult> MarkReadAsync(IReadOnlyList<string> notificationIds, string idempotencyKey, CancellationToken cancellationToken = default)
+    public async Task<MarkReadResult> MarkReadAsync(IReadOnlyList<string> notificationIds, string idempotencyKey, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(notificationIds);
         var body = Json(new MarkReadRequest { NotificationIds = notificationIds }, HubJsonContext.Default.MarkReadRequest);
-        return SendAsync(HttpMethod.Post, "/api/v1/notifications/read", body, RequireKey(idempotencyKey), HubJsonContext.Default.MarkReadResult, cancellationToken);
+        var answer = await SendAsync(HttpMethod.Post, "POST /api/v1/notifications/read", "/api/v1/notifications/read", body, RequireKey(idempotencyKey), cancellationToken);
+        var json = answer.JsonOrDefault();
+        return new MarkReadResult { Marked = HubAnswer.Int(json, "marked") };
     }
 
-    public Task<HubPost> GetPostAsync(string postId, bool includeComments = false, CancellationToken cancellationToken = default)
+    public async Task<HubPost> GetPostAsync(string postId, bool includeComments = false, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(postId);
         var path = new QueryBuilder("/api/v1/posts/" + Uri.EscapeDataString(postId)).Add("include_comments", includeComments ? "true" : null).ToString();
-        return SendAsync(HttpMethod.Get, path, null, null, HubJsonContext.Default.HubPost, cancellationToken);
+        var answer = await SendAsync(HttpMethod.Get, "GET /api/v1/posts/{id}", path, null, null, cancellationToken);
+        return Read(answer, HttpMethod.Get, HubJsonContext.Default.HubPost);
     }
 
-    public Task<HubCreated> CreatePostAsync(CreatePostRequest request, string idempotencyKey, CancellationToken cancellationToken = default)
+    public async Task<HubCreated> CreatePostAsync(CreatePostRequest request, string idempotencyKey, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return SendAsync(HttpMethod.Post, "/api/v1/posts", Json(request, HubJsonContext.Default.CreatePostRequest), RequireKey(idempotencyKey), HubJsonContext.Default.HubCreated, cancellationToken);
+        var answer = await SendAsync(HttpMethod.Post, "POST /api/v1/posts", "/api/v1/posts", Json(request, HubJsonContext.Default.CreatePostRequest), RequireKey(idempotencyKey), cancellationToken);
+        return ReadCreated(answer);
     }
 
-    public Task<HubCreated> CreateCommentAsync(string parentId, CreateCommentRequest request, string idempotencyKey, CancellationToken cancellationToken = default)
+    public async Task<HubCreated> CreateCommentAsync(string parentId, CreateCommentRequest request, string idempotencyKey, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(parentId);
         ArgumentNullException.ThrowIfNull(request);
         var path = "/api/v1/posts/" + Uri.EscapeDataString(parentId) + "/comments";
-        return SendAsync(HttpMethod.Post, path, Json(request, HubJsonContext.Default.CreateCommentRequest), RequireKey(idempotencyKey), HubJsonContext.Default.HubCreated, cancellationToken);
+        var answer = await SendAsync(HttpMethod.Post, "POST /api/v1/posts/{id}/comments", path, Json(request, HubJsonContext.Default.CreateCommentRequest), RequireKey(idempotencyKey), cancellationToken);
+        return ReadCreated(answer);
     }
 
-    public Task<HubCreated> SendDirectMessageAsync(DirectMessageRequest request, string idempotencyKey, CancellationToken cancellationToken = default)
+    public async Task<HubCreated> SendDirectMessageAsync(DirectMessageRequest request, string idempotencyKey, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return SendAsync(HttpMethod.Post, "/api/v1/messages", Json(request, HubJsonContext.Default.DirectMessageRequest), RequireKey(idempotencyKey), HubJsonContext.Default.HubCreated, cancellationToken);
+        var answer = await SendAsync(HttpMethod.Post, "POST /api/v1/messages", "/api/v1/messages", Json(request, HubJsonContext.Default.DirectMessageRequest), RequireKey(idempotencyKey), cancellationToken);
+        return ReadCreated(answer);
     }
 
     public async Task<IReadOnlyList<HubPost>> SearchAsync(HubSearchQuery query, CancellationToken cancellationToken = default)
@@ -142,8 +181,8 @@ public sealed class HubClient : IHubClient
             .Add("community", query.Community)
             .Add("author", query.Author)
             .ToString();
-        var results = await SendAsync(HttpMethod.Get, path, null, null, HubJsonContext.Default.HubSearchResults, cancellationToken);
-        return results.Results ?? [];
+        var answer = await SendAsync(HttpMethod.Get, "GET /api/v1/search", path, null, null, cancellationToken);
+        return Read(answer, HttpMethod.Get, HubJsonContext.Default.HubSearchResults).Results ?? [];
     }
 
     public async Task<IReadOnlyList<HubPost>> DiscoverAsync(HubDiscoverQuery query, CancellationToken cancellationToken = default)
@@ -156,46 +195,55 @@ public sealed class HubClient : IHubClient
             .Add("keywords", query.Keywords.Count > 0 ? string.Join(',', query.Keywords) : null)
             .Add("exclude_responded", query.ExcludeResponded ? "true" : "false")
             .ToString();
-        var feed = await SendAsync(HttpMethod.Get, path, null, null, HubJsonContext.Default.HubFeed, cancellationToken);
-        return feed.Posts ?? [];
+        var answer = await SendAsync(HttpMethod.Get, "GET /api/v1/feed/discover", path, null, null, cancellationToken);
+        return Read(answer, HttpMethod.Get, HubJsonContext.Default.HubFeed).Posts ?? [];
     }
 
     public async Task<IReadOnlyList<HubAgent>> ListAgentsWithNotificationsAsync(CancellationToken cancellationToken = default)
     {
-        var list = await SendAsync(HttpMethod.Get, "/api/v1/agents?has_notifications=true", null, null, HubJsonContext.Default.HubAgentList, cancellationToken);
-        return list.Agents ?? [];
+        var answer = await SendAsync(HttpMethod.Get, "GET /api/v1/agents", "/api/v1/agents?has_notifications=true", null, null, cancellationToken);
+        return Read(answer, HttpMethod.Get, HubJsonContext.Default.HubAgentList).Agents ?? [];
     }
 
     public async Task<IReadOnlyList<HubAgent>> ListStaleAgentsAsync(TimeSpan minStaleness, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(minStaleness, TimeSpan.Zero);
         var seconds = ((long)minStaleness.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-        var list = await SendAsync(HttpMethod.Get, "/api/v1/agents?stale=true&min_staleness=" + seconds, null, null, HubJsonContext.Default.HubAgentList, cancellationToken);
-        return list.Agents ?? [];
+        var answer = await SendAsync(HttpMethod.Get, "GET /api/v1/agents", "/api/v1/agents?stale=true&min_staleness=" + seconds, null, null, cancellationToken);
+        return Read(answer, HttpMethod.Get, HubJsonContext.Default.HubAgentList).Agents ?? [];
     }
 
-    public Task<HubAcknowledgement> MarkActivatedAsync(string agentId, string idempotencyKey, CancellationToken cancellationToken = default)
+    public async Task<HubAcknowledgement> MarkActivatedAsync(string agentId, string idempotencyKey, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(agentId);
         var path = "/api/v1/agents/" + Uri.EscapeDataString(agentId) + "/activated";
-        return SendAsync(HttpMethod.Post, path, null, RequireKey(idempotencyKey), HubJsonContext.Default.HubAcknowledgement, cancellationToken);
+        var answer = await SendAsync(HttpMethod.Post, "POST /api/v1/agents/{id}/activated", path, null, RequireKey(idempotencyKey), cancellationToken);
+        return ReadAcknowledgement(answer);
     }
 
-    public Task<BudgetHealth> GetBudgetHealthAsync(string agentId, CancellationToken cancellationToken = default)
+    public async Task<BudgetHealth> GetBudgetHealthAsync(string agentId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(agentId);
         var path = new QueryBuilder("/api/v1/system/budget-health").Add("agent_id", agentId).ToString();
-        return SendAsync(HttpMethod.Get, path, null, null, HubJsonContext.Default.BudgetHealth, cancellationToken);
+        var answer = await SendAsync(HttpMethod.Get, "GET /api/v1/system/budget-health", path, null, null, cancellationToken);
+        return ReadBudget(answer);
     }
 
-    public Task<HubAcknowledgement> ReportConsumptionAsync(ConsumptionReport report, string idempotencyKey, CancellationToken cancellationToken = default)
+    public async Task<HubAcknowledgement> ReportConsumptionAsync(ConsumptionReport report, string idempotencyKey, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(report);
-        return SendAsync(HttpMethod.Post, "/api/v1/system/consumption", Json(report, HubJsonContext.Default.ConsumptionReport), RequireKey(idempotencyKey), HubJsonContext.Default.HubAcknowledgement, cancellationToken);
+        var answer = await SendAsync(HttpMethod.Post, "POST /api/v1/system/consumption", "/api/v1/system/consumption", Json(report, HubJsonContext.Default.ConsumptionReport), RequireKey(idempotencyKey), cancellationToken);
+        return ReadAcknowledgement(answer);
     }
 
-    public Task<HubHealth> GetHealthAsync(CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Get, "/api/v1/health", null, null, HubJsonContext.Default.HubHealth, cancellationToken);
+    public async Task<HubHealth> GetHealthAsync(CancellationToken cancellationToken = default)
+    {
+        var answer = await SendAsync(HttpMethod.Get, "GET /api/v1/health", "/api/v1/health", null, null, cancellationToken);
+
+        // Any 2xx is healthy; the fields are read when present.
+        var json = answer.JsonOrDefault();
+        return new HubHealth { Status = HubAnswer.Text(json, "status") ?? "ok", Version = HubAnswer.Text(json, "version") };
+    }
 
     private static string RequireKey(string idempotencyKey)
     {
@@ -209,6 +257,88 @@ public sealed class HubClient : IHubClient
     {
         var q = pathAndQuery.IndexOf('?', StringComparison.Ordinal);
         return q < 0 ? pathAndQuery : pathAndQuery[..q];
+    }
+
+    /// <summary>A GET answer the client needs whole: unreadable or missing a required field is an error naming both.</summary>
+    private static T Read<T>(HubAnswer answer, HttpMethod method, JsonTypeInfo<T> typeInfo)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(answer.Body, typeInfo)
+                ?? throw new HubException($"Hub sent an empty answer at {method.Method} {answer.Path}", method.Method, answer.Path, answer.Status, isTransient: false);
+        }
+        catch (JsonException ex)
+        {
+            throw answer.Unreadable(method.Method, ex);
+        }
+    }
+
+    /// <summary>
+    /// A created item: only <c>id</c> is used (a string or a number), <c>created_at</c> and <c>author</c> when present.
+    /// The write succeeded (2xx), so an answer without an id is logged, never thrown: <see cref="HubCreated.Id"/> is then empty.
+    /// </summary>
+    private HubCreated ReadCreated(HubAnswer answer)
+    {
+        var json = answer.JsonOrDefault();
+        var id = HubAnswer.Text(json, "id");
+        if (id is null)
+        {
+            HubClientLog.AnswerIncomplete(_logger, "POST", answer.Path, (int)answer.Status, "id");
+        }
+
+        return new HubCreated
+        {
+            Id = id ?? "",
+            CreatedAt = HubAnswer.Time(json, "created_at"),
+            Author = HubAnswer.Author(json, "author"),
+        };
+    }
+
+    /// <summary>An acknowledgement: any 2xx is success; its fields are read when present and never required.</summary>
+    private static HubAcknowledgement ReadAcknowledgement(HubAnswer answer)
+    {
+        var json = answer.JsonOrDefault();
+        return new HubAcknowledgement
+        {
+            Status = HubAnswer.Text(json, "status"),
+            AgentId = HubAnswer.Text(json, "agent_id"),
+            LastActivatedAt = HubAnswer.Time(json, "last_activated_at"),
+        };
+    }
+
+    /// <summary>
+    /// The documented rule: each of the four amounts is read when it is a number (zero otherwise) and <c>healthy</c>
+    /// when it is a boolean (true otherwise), so an answer this client cannot read is healthy, never "unhealthy".
+    /// </summary>
+    private BudgetHealth ReadBudget(HubAnswer answer)
+    {
+        var json = answer.JsonOrDefault();
+        double Amount(string name)
+        {
+            if (HubAnswer.Number(json, name) is { } value)
+            {
+                return value;
+            }
+
+            HubClientLog.BudgetFieldUnreadable(_logger, answer.Path, name, "0");
+            return 0;
+        }
+
+        var healthy = HubAnswer.Bool(json, "healthy");
+        if (healthy is null)
+        {
+            HubClientLog.BudgetFieldUnreadable(_logger, answer.Path, "healthy", "true");
+        }
+
+        return new BudgetHealth
+        {
+            AgentId = HubAnswer.Text(json, "agent_id"),
+            DailyLimit = Amount("daily_limit"),
+            DailyUsed = Amount("daily_used"),
+            MonthlyLimit = Amount("monthly_limit"),
+            MonthlyUsed = Amount("monthly_used"),
+            Healthy = healthy ?? true,
+        };
     }
 
     private List<HubNotification> ReadNotifications(JsonElement body)
@@ -229,7 +359,8 @@ public sealed class HubClient : IHubClient
             }
             catch (JsonException ex)
             {
-                HubClientLog.NotificationUnreadable(_logger, ex.Message);
+                var reason = HubAnswer.Describe(ex);
+                HubClientLog.NotificationUnreadable(_logger, reason);
                 continue;
             }
 
@@ -250,41 +381,18 @@ public sealed class HubClient : IHubClient
         return result;
     }
 
-    private async Task<T> SendAsync<T>(HttpMethod method, string pathAndQuery, byte[]? body, string? idempotencyKey, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+    private Task<HubAnswer> SendAsync(HttpMethod method, string endpoint, string pathAndQuery, byte[]? body, string? idempotencyKey, CancellationToken cancellationToken)
     {
         // GETs are safe to repeat; writes are too because each carries an Idempotency-Key.
-        var idempotent = method == HttpMethod.Get || idempotencyKey is not null;
-        var maxAttempts = idempotent ? Math.Max(1, _options.MaxAttempts) : 1;
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await SendOnceAsync(method, pathAndQuery, body, idempotencyKey, typeInfo, _options.RequestTimeout, cancellationToken);
-            }
-            catch (HubException ex) when (ex.IsTransient && attempt < maxAttempts)
-            {
-                var delay = Backoff(attempt);
-                var reason = ex.StatusCode is { } status ? ((int)status).ToString(CultureInfo.InvariantCulture) : ex.InnerException?.GetType().Name ?? "error";
-                var delayMs = (long)delay.TotalMilliseconds;
-                HubClientLog.RequestRetry(_logger, ex.Method, ex.Path, reason, attempt + 1, maxAttempts, delayMs);
-                await Task.Delay(delay, _timeProvider, cancellationToken);
-            }
-        }
+        var retriable = method == HttpMethod.Get || idempotencyKey is not null;
+        return SendAsync(method, new HubCall(endpoint, retriable, _options.RequestTimeout), pathAndQuery, body, idempotencyKey, cancellationToken);
     }
 
-    private TimeSpan Backoff(int attempt)
-    {
-        var ceiling = Math.Min(_options.RetryMaxDelay.TotalMilliseconds, _options.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, attempt - 1));
-#pragma warning disable CA5394 // Jitter needs no cryptographic randomness.
-        var jittered = (ceiling / 2) + (Random.Shared.NextDouble() * ceiling / 2);
-#pragma warning restore CA5394
-        return TimeSpan.FromMilliseconds(jittered);
-    }
-
-    private async Task<T> SendOnceAsync<T>(HttpMethod method, string pathAndQuery, byte[]? body, string? idempotencyKey, JsonTypeInfo<T> typeInfo, TimeSpan timeout, CancellationToken cancellationToken)
+    private async Task<HubAnswer> SendAsync(HttpMethod method, HubCall call, string pathAndQuery, byte[]? body, string? idempotencyKey, CancellationToken cancellationToken)
     {
         var path = PathOf(pathAndQuery);
         using var request = new HttpRequestMessage(method, new Uri(pathAndQuery.TrimStart('/'), UriKind.Relative));
+        request.Options.Set(HubCall.Key, call);
         if (!string.IsNullOrEmpty(_options.ApiKey))
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.ApiKey);
@@ -305,34 +413,28 @@ public sealed class HubClient : IHubClient
             request.Content = new ByteArrayContent([]);
         }
 
-        using var timeoutSource = new CancellationTokenSource(timeout, _timeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
+        // The whole call's deadline: every attempt and every delay between them. The resilience handler's attempt
+        // timeout normally fires first; without the handler (a bare HttpClient) this is the only timeout.
+        using var deadlineSource = new CancellationTokenSource(Deadline(call), _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadlineSource.Token);
+        var seconds = call.AttemptTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
         try
         {
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, linked.Token);
+            var bytes = await response.Content.ReadAsByteArrayAsync(linked.Token);
             if (!response.IsSuccessStatusCode)
             {
-                var detail = await ReadDetailAsync(response, linked.Token);
-                throw Failure(method.Method, path, response.StatusCode, detail);
+                throw Failure(method.Method, path, response.StatusCode, ReadDetail(bytes));
             }
 
-            var stream = await response.Content.ReadAsStreamAsync(linked.Token);
-            await using (stream.ConfigureAwait(false))
-            {
-                try
-                {
-                    return await JsonSerializer.DeserializeAsync(stream, typeInfo, linked.Token)
-                        ?? throw new HubException($"Hub sent an empty answer at {method.Method} {path}", method.Method, path, response.StatusCode, isTransient: false);
-                }
-                catch (JsonException ex)
-                {
-                    throw new HubException($"Hub sent an answer this client cannot read at {method.Method} {path}: {ex.Message}", method.Method, path, response.StatusCode, isTransient: false, ex);
-                }
-            }
+            return new HubAnswer(path, response.StatusCode, bytes);
         }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && timeoutSource.IsCancellationRequested)
+        catch (TimeoutRejectedException ex)
         {
-            var seconds = timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+            throw new HubException($"Hub did not answer within {seconds} s at {method.Method} {path}", method.Method, path, null, isTransient: true, new TimeoutException(ex.Message, ex));
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && deadlineSource.IsCancellationRequested)
+        {
             throw new HubException($"Hub did not answer within {seconds} s at {method.Method} {path}", method.Method, path, null, isTransient: true, new TimeoutException(ex.Message, ex));
         }
         catch (HttpRequestException ex)
@@ -345,6 +447,18 @@ public sealed class HubClient : IHubClient
         }
     }
 
+    private TimeSpan Deadline(HubCall call)
+    {
+        if (!call.Retriable)
+        {
+            return call.AttemptTimeout;
+        }
+
+        var attempts = Math.Max(1, _options.MaxAttempts);
+        var longestDelay = _options.RetryMaxDelay > _options.MaxRetryAfter ? _options.RetryMaxDelay : _options.MaxRetryAfter;
+        return (call.AttemptTimeout * attempts) + (longestDelay * (attempts - 1)) + TimeSpan.FromSeconds(1);
+    }
+
     private static HubException Failure(string method, string path, HttpStatusCode status, string? detail)
     {
         var code = (int)status;
@@ -354,50 +468,39 @@ public sealed class HubClient : IHubClient
             HttpStatusCode.Unauthorized => $"Hub rejected HUB_API_KEY ({code}) at {method} {path}",
             HttpStatusCode.Forbidden => $"Hub refused HUB_API_KEY access ({code}) at {method} {path}{suffix}",
             HttpStatusCode.NotFound => $"Hub has no such resource ({code}) at {method} {path}{suffix}",
+            HttpStatusCode.TooManyRequests => $"Hub is limiting requests ({code}) at {method} {path}{suffix}",
             _ when code >= 500 => $"Hub failed ({code}) at {method} {path}{suffix}",
             _ => $"Hub rejected the request ({code}) at {method} {path}{suffix}",
         };
-        return new HubException(message, method, path, status, isTransient: code >= 500);
+        return new HubException(message, method, path, status, isTransient: HubResilience.IsTransient(status));
     }
 
-    private static async Task<string?> ReadDetailAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private static string? ReadDetail(byte[] body)
     {
-        try
-        {
-            var text = await response.Content.ReadAsStringAsync(cancellationToken);
-            if (string.IsNullOrWhiteSpace(text))
-            {
-                return null;
-            }
-
-            try
-            {
-                using var document = JsonDocument.Parse(text);
-                if (document.RootElement.ValueKind == JsonValueKind.Object)
-                {
-                    if (document.RootElement.TryGetProperty("detail", out var detail) && detail.ValueKind == JsonValueKind.String)
-                    {
-                        return detail.GetString();
-                    }
-
-                    if (document.RootElement.TryGetProperty("title", out var title) && title.ValueKind == JsonValueKind.String)
-                    {
-                        return title.GetString();
-                    }
-
-                    return null;
-                }
-            }
-            catch (JsonException)
-            {
-            }
-
-            return text.Length > 200 ? text[..200] : text;
-        }
-        catch (HttpRequestException)
+        if (body.Length == 0)
         {
             return null;
         }
+
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                return HubAnswer.Text(document.RootElement, "detail") ?? HubAnswer.Text(document.RootElement, "title");
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        var text = Encoding.UTF8.GetString(body).Trim();
+        if (text.Length == 0)
+        {
+            return null;
+        }
+
+        return text.Length > 200 ? text[..200] : text;
     }
 
     private sealed class QueryBuilder(string path)

@@ -16,6 +16,12 @@ internal static partial class HubClientLog
     [LoggerMessage(EventId = 4, EventName = "notification_unreadable", Level = LogLevel.Debug, Message = "Skipped a notification the client could not read: {Reason}")]
     public static partial void NotificationUnreadable(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 5, EventName = "hub_request_retry", Level = LogLevel.Information, Message = "Hub request {Method} {Path} failed transiently ({Reason}); attempt {Attempt} of {MaxAttempts} in {DelayMs} ms")]
-    public static partial void RequestRetry(ILogger logger, string method, string path, string reason, int attempt, int maxAttempts, long delayMs);
+    [LoggerMessage(EventId = 5, EventName = "hub_request_retry", Level = LogLevel.Information, Message = "Hub request {Endpoint} failed transiently ({Reason}); attempt {Attempt} of {MaxAttempts} in {DelayMs} ms")]
+    public static partial void RequestRetry(ILogger logger, string endpoint, string reason, int attempt, int maxAttempts, long delayMs);
+
+    [LoggerMessage(EventId = 6, EventName = "hub_answer_incomplete", Level = LogLevel.Warning, Message = "Hub accepted {Method} {Path} ({Status}) but its answer has no usable {Field}; the write stands")]
+    public static partial void AnswerIncomplete(ILogger logger, string method, string path, int status, string field);
+
+    [LoggerMessage(EventId = 7, EventName = "budget_answer_unreadable", Level = LogLevel.Debug, Message = "Budget-health answer of {Path} has no readable {Field}; read as {Value}")]
+    public static partial void BudgetFieldUnreadable(ILogger logger, string path, string field, string value);
 }

@@ -21,9 +21,15 @@ public sealed class HubClientOptions
     /// <summary>Attempts of an idempotent request that keeps failing transiently. <value>Default 3.</value></summary>
     public int MaxAttempts { get; set; } = 3;
 
-    /// <summary>First retry delay; doubled per attempt, with full jitter. <value>Default 200 ms.</value></summary>
+    /// <summary>First retry delay; doubled per attempt, with jitter. <value>Default 200 ms.</value></summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>Upper bound of one retry delay. <value>Default 5 s.</value></summary>
+    /// <summary>Upper bound of one backoff delay. <value>Default 5 s.</value></summary>
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Upper bound of a delay asked for with <c>Retry-After</c> (on 429 or 503); a longer one is cut to this.
+    /// <value>Default 30 s.</value>
+    /// </summary>
+    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(30);
 }

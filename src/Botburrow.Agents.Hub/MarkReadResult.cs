@@ -1,7 +1,10 @@
 namespace Botburrow.Agents.Hub;
 
-/// <summary>The answer of <c>POST /api/v1/notifications/read</c>: how many notifications became read.</summary>
+/// <summary>
+/// The answer of <c>POST /api/v1/notifications/read</c>: how many notifications became read, when the Hub says
+/// (any 2xx is success; <c>{"ok": true}</c> and an empty body are fine).
+/// </summary>
 public sealed record MarkReadResult
 {
-    public required int Marked { get; init; }
+    public int? Marked { get; init; }
 }

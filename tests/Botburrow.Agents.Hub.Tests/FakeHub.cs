@@ -57,11 +57,12 @@ internal sealed class FakeHub : IAsyncDisposable
         return fake;
     }
 
-    public HubClient CreateClient(Action<HubClientOptions>? configure = null)
+    /// <summary>A client with the Hub resilience handler, as services get it.</summary>
+    public HubClient CreateClient(Action<HubClientOptions>? configure = null, ILoggerFactory? loggers = null, TimeProvider? timeProvider = null)
     {
-        var options = new HubClientOptions { BaseUrl = Url, ApiKey = "fake-key", RetryBaseDelay = TimeSpan.FromMilliseconds(5) };
+        var options = new HubClientOptions { BaseUrl = Url, ApiKey = "fake-key", RetryBaseDelay = TimeSpan.FromMilliseconds(5), RetryMaxDelay = TimeSpan.FromMilliseconds(50) };
         configure?.Invoke(options);
-        return new HubClient(new HttpClient(), options);
+        return HubClient.Create(options, loggers, timeProvider);
     }
 
     public async ValueTask DisposeAsync()

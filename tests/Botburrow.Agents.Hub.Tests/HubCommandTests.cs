@@ -48,6 +48,45 @@ public sealed class HubCommandTests
         }
     }
 
+    [Theory]
+    [InlineData("TERM", false)]
+    [InlineData("INT", false)]
+    [InlineData("TERM", true)]
+    [InlineData("INT", true)]
+    public async Task Signal_StopsTheHubWithinASecond(string signal, bool longPollInFlight)
+    {
+        var directory = Directory.CreateTempSubdirectory("botburrow-hub-signal-").FullName;
+        try
+        {
+            TestHub.WriteAgent(directory, "alpha", "display_name: Alpha");
+            await using var hub = await HubProcess.StartAsync(Path.Combine(directory, "hub.db"), directory);
+            Task<HubPollResult>? poll = null;
+            if (longPollInFlight)
+            {
+                poll = hub.Client().PollAsync(TimeSpan.FromSeconds(60), 10, Ct);
+
+                // The poll is waiting once the Hub answered the request that follows it on another connection.
+                await hub.Client().ListStaleAgentsAsync(TimeSpan.Zero, Ct);
+            }
+
+            var elapsed = await hub.SignalAndWaitForExitAsync(signal);
+
+            Assert.True(elapsed < TimeSpan.FromSeconds(1), $"botburrow hub took {elapsed.TotalMilliseconds:0} ms to exit after SIG{signal}");
+            Assert.Equal(0, hub.ExitCode);
+            if (poll is not null)
+            {
+                var result = await poll;
+                Assert.Equal(HubPollStatus.Answered, result.Status);
+                Assert.Empty(result.Agents);
+            }
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     [Fact]
     public async Task PortInUse_FailsWithAClearMessage()
     {
@@ -127,6 +166,22 @@ public sealed class HubCommandTests
         }
 
         public HubClient Client() => new(_http, new HubClientOptions { BaseUrl = Url, ApiKey = AdminKey });
+
+        public int ExitCode => _process.ExitCode;
+
+        /// <summary>Sends SIG<paramref name="signal"/> and measures the time until the process has exited.</summary>
+        public async Task<TimeSpan> SignalAndWaitForExitAsync(string signal)
+        {
+            var clock = Stopwatch.StartNew();
+            using (var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await kill!.WaitForExitAsync();
+            }
+
+            using var limit = new CancellationTokenSource(TestConstants.DefaultTimeout);
+            await _process.WaitForExitAsync(limit.Token);
+            return clock.Elapsed;
+        }
 
         public async ValueTask DisposeAsync()
         {

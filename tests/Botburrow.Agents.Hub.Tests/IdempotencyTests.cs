@@ -67,8 +67,9 @@ public sealed class IdempotencyTests
             return await http.SendAsync(request, Ct);
         }
 
-        using var first = await Post("api/v1/posts", """{"user":"alice","content":"one"}""");
-        using var again = await Post("api/v1/posts", """{"user":"alice","content":"one"}""");
+        // Keys are scoped by the identity a write is made as: the post and the consumption report are both alpha's.
+        using var first = await Post("api/v1/posts", """{"agent_id":"alpha","content":"one"}""");
+        using var again = await Post("api/v1/posts", """{"agent_id":"alpha","content":"one"}""");
         using var other = await Post("api/v1/system/consumption", """{"agent_id":"alpha","cost_usd":1}""");
 
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);

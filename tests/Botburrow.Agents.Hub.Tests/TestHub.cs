@@ -65,9 +65,7 @@ internal sealed class TestHub : IAsyncDisposable
     {
         var options = new HubClientOptions { BaseUrl = Url, ApiKey = apiKey, RetryBaseDelay = TimeSpan.FromMilliseconds(10) };
         configure?.Invoke(options);
-        var http = new HttpClient();
-        _clients.Add(http);
-        return new HubClient(http, options);
+        return HubClient.Create(options);
     }
 
     public HttpClient CreateHttp(string? apiKey = AdminKey)
@@ -98,6 +96,7 @@ internal sealed class TestHub : IAsyncDisposable
         {
             client.Dispose();
         }
+
 
         await Server.DisposeAsync();
         SqliteConnection.ClearAllPools();

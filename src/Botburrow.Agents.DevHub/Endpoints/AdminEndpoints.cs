@@ -30,7 +30,7 @@ internal static class AdminEndpoints
         await RequireAdminAsync(context, store);
         var key = HubRequest.IdempotencyKey(context);
         var request = await HubRequest.ReadBodyAsync(context, HubJsonContext.Default.RegisterAgentRequest, "name");
-        var outcome = await store.WriteAsync(key, "POST /api/v1/admin/agents", (connection, transaction) =>
+        var outcome = await store.WriteAsync(Caller.Admin, Caller.Admin.Holder, key, "POST /api/v1/admin/agents", (connection, transaction) =>
             HubRequest.Answer(200, store.UpsertAgent(connection, transaction, request), HubJsonContext.Default.RegisteredAgent), context.RequestAborted);
         return HubRequest.Stored(context, outcome);
     });
@@ -40,7 +40,7 @@ internal static class AdminEndpoints
         await RequireAdminAsync(context, store);
         var key = HubRequest.IdempotencyKey(context);
         var request = await HubRequest.ReadBodyAsync(context, HubJsonContext.Default.RegisterUserRequest, "name");
-        var outcome = await store.WriteAsync(key, "POST /api/v1/admin/users", (connection, transaction) =>
+        var outcome = await store.WriteAsync(Caller.Admin, Caller.Admin.Holder, key, "POST /api/v1/admin/users", (connection, transaction) =>
             HubRequest.Answer(200, store.UpsertUser(connection, transaction, request.Name), HubJsonContext.Default.RegisteredUser), context.RequestAborted);
         return HubRequest.Stored(context, outcome);
     });

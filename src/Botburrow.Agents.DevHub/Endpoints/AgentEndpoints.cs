@@ -47,7 +47,7 @@ internal static class AgentEndpoints
             throw new HubProblemException(403, "id", $"this key cannot record activations of agent '{id}'");
         }
 
-        var outcome = await store.WriteAsync(key, $"POST /api/v1/agents/{id}/activated", (connection, transaction) =>
+        var outcome = await store.WriteAsync(caller, "agent:" + id, key, $"POST /api/v1/agents/{id}/activated", (connection, transaction) =>
             HubRequest.Answer(200, store.MarkActivated(connection, transaction, id), HubJsonContext.Default.HubAcknowledgement), context.RequestAborted);
         return HubRequest.Stored(context, outcome);
     });

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Botburrow.Agents.DevHub.Storage;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -26,14 +27,29 @@ internal static class HubRequest
         }
         catch (HubProblemException ex)
         {
-            var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Botburrow.Agents.DevHub");
-            var method = context.Request.Method;
-            var path = context.Request.Path.Value ?? "";
-            var reason = ex.Message;
-            DevHubLog.RequestRejected(logger, method, path, ex.Status, ex.Field, reason);
-            return Problem(ex);
+            return Rejected(context, ex);
+        }
+        catch (BadHttpRequestException ex)
+        {
+            // The server refused the request itself (a body over the limit, a truncated body): still a problem naming it.
+            var message = ex.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? $"the body is larger than {MaxBodyBytes(context)} bytes"
+                : $"the body could not be read ({ex.Message})";
+            return Rejected(context, new HubProblemException(ex.StatusCode, "body", message));
         }
     }
+
+    private static IResult Rejected(HttpContext context, HubProblemException ex)
+    {
+        var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Botburrow.Agents.DevHub");
+        var method = context.Request.Method;
+        var path = context.Request.Path.Value ?? "";
+        var reason = ex.Message;
+        DevHubLog.RequestRejected(logger, method, path, ex.Status, ex.Field, reason);
+        return Problem(ex);
+    }
+
+    private static long MaxBodyBytes(HttpContext context) => context.RequestServices.GetRequiredService<DevHubStore>().Options.MaxRequestBodyBytes;
 
     public static IResult Problem(HubProblemException ex)
     {
@@ -45,7 +61,9 @@ internal static class HubRequest
                 401 => "Unauthorized",
                 403 => "Forbidden",
                 404 => "Not found",
+                405 => "Method not allowed",
                 409 => "Conflict",
+                413 => "Body too large",
                 422 => "Unprocessable request",
                 _ => "Invalid request",
             },
@@ -95,6 +113,12 @@ internal static class HubRequest
     /// </summary>
     public static async Task<T> ReadBodyAsync<T>(HttpContext context, JsonTypeInfo<T> typeInfo, params string[] required)
     {
+        // Bodies are small (content is at most 64 KiB): a larger one is refused with 413 before it is read.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = MaxBodyBytes(context);
+        }
+
         JsonDocument document;
         try
         {

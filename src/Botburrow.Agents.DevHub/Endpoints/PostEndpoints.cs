@@ -30,7 +30,7 @@ internal static class PostEndpoints
             throw new HubProblemException(400, "title", "title is longer than 300 characters");
         }
 
-        var outcome = await store.WriteAsync(key, "POST /api/v1/posts", (connection, transaction) =>
+        var outcome = await store.WriteAsync(caller, caller.WritingAs(request.AgentId, request.User), key, "POST /api/v1/posts", (connection, transaction) =>
         {
             var author = DevHubStore.ActingAs(connection, transaction, caller, request.AgentId, request.User);
             var created = store.CreateItem(connection, transaction, author, null, request.Title, request.Content, request.Community);
@@ -55,7 +55,7 @@ internal static class PostEndpoints
         var parentId = HubRequest.ParseId(id);
         var request = await HubRequest.ReadBodyAsync(context, HubJsonContext.Default.CreateCommentRequest, "content");
         Validation.RequireContent(request.Content);
-        var outcome = await store.WriteAsync(key, $"POST /api/v1/posts/{parentId}/comments", (connection, transaction) =>
+        var outcome = await store.WriteAsync(caller, caller.WritingAs(request.AgentId, request.User), key, $"POST /api/v1/posts/{parentId}/comments", (connection, transaction) =>
         {
             var author = DevHubStore.ActingAs(connection, transaction, caller, request.AgentId, request.User);
             var created = store.CreateItem(connection, transaction, author, parentId, null, request.Content, null);
@@ -70,7 +70,7 @@ internal static class PostEndpoints
         var key = HubRequest.IdempotencyKey(context);
         var request = await HubRequest.ReadBodyAsync(context, HubJsonContext.Default.DirectMessageRequest, "to_agent_id", "content");
         Validation.RequireContent(request.Content);
-        var outcome = await store.WriteAsync(key, "POST /api/v1/messages", (connection, transaction) =>
+        var outcome = await store.WriteAsync(caller, caller.WritingAs(request.AgentId, request.User), key, "POST /api/v1/messages", (connection, transaction) =>
         {
             var author = DevHubStore.ActingAs(connection, transaction, caller, request.AgentId, request.User);
             var created = store.CreateMessage(connection, transaction, author, request.ToAgentId, request.Content);

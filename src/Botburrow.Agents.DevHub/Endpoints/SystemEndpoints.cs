@@ -53,7 +53,7 @@ internal static class SystemEndpoints
             throw new HubProblemException(403, "agent_id", $"this key cannot report consumption of agent '{report.AgentId}'");
         }
 
-        var outcome = await store.WriteAsync(key, "POST /api/v1/system/consumption", (connection, transaction) =>
+        var outcome = await store.WriteAsync(caller, "agent:" + report.AgentId, key, "POST /api/v1/system/consumption", (connection, transaction) =>
             HubRequest.Answer(200, store.RecordConsumption(connection, transaction, report), HubJsonContext.Default.HubAcknowledgement), context.RequestAborted);
         return HubRequest.Stored(context, outcome);
     });

@@ -59,11 +59,15 @@ internal sealed partial class DevHubStore : IDisposable
     }
 
     /// <summary>
-    /// Runs one write in a transaction. With an idempotency key, a key seen before returns the stored answer and
-    /// writes nothing; a <see cref="HubProblemException"/> rolls back and stores nothing.
+    /// Runs one write in a transaction. With an idempotency key, the record of (<paramref name="writingAs"/>, key)
+    /// decides: none yet, the write runs and its answer is stored; the same route from the same key holder, the
+    /// stored answer is returned and nothing is written; another route, 422; another key holder, 409. Another
+    /// identity's record with the same key is never seen. A <see cref="HubProblemException"/> rolls back and stores nothing.
     /// </summary>
-    public async Task<WriteOutcome> WriteAsync(string? idempotencyKey, string route, Func<SqliteConnection, SqliteTransaction, WriteOutcome> write, CancellationToken cancellationToken)
+    public async Task<WriteOutcome> WriteAsync(Caller caller, string writingAs, string? idempotencyKey, string route, Func<SqliteConnection, SqliteTransaction, WriteOutcome> write, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(caller);
+        var holder = caller.Holder;
         await using var connection = await OpenAsync(cancellationToken);
         await _writeLock.WaitAsync(cancellationToken);
         var notified = false;
@@ -72,9 +76,17 @@ internal sealed partial class DevHubStore : IDisposable
             using var transaction = connection.BeginTransaction();
             if (idempotencyKey is not null)
             {
-                var stored = connection.QuerySingleOrDefault<Rows.IdempotencyRow>("SELECT route, status, body FROM idempotency WHERE key = @idempotencyKey", new { idempotencyKey }, transaction);
+                var stored = connection.QuerySingleOrDefault<Rows.IdempotencyRow>(
+                    "SELECT holder, route, status, body FROM idempotency WHERE caller = @writingAs AND key = @idempotencyKey",
+                    new { writingAs, idempotencyKey },
+                    transaction);
                 if (stored is not null)
                 {
+                    if (stored.Holder != holder)
+                    {
+                        throw new HubProblemException(409, "Idempotency-Key", $"Idempotency-Key was already used by another caller writing as {writingAs}; use a key of your own");
+                    }
+
                     if (stored.Route != route)
                     {
                         throw new HubProblemException(422, "Idempotency-Key", $"Idempotency-Key was already used for another request ({stored.Route})");
@@ -91,8 +103,8 @@ internal sealed partial class DevHubStore : IDisposable
             if (idempotencyKey is not null)
             {
                 connection.Execute(
-                    "INSERT INTO idempotency (key, route, status, body, created_at) VALUES (@idempotencyKey, @route, @Status, @Body, @now)",
-                    new { idempotencyKey, route, outcome.Status, outcome.Body, now = Now() },
+                    "INSERT INTO idempotency (caller, key, holder, route, status, body, created_at) VALUES (@writingAs, @idempotencyKey, @holder, @route, @Status, @Body, @now)",
+                    new { writingAs, idempotencyKey, holder, route, outcome.Status, outcome.Body, now = Now() },
                     transaction);
             }
 

@@ -66,5 +66,23 @@ internal static class Migrations
                 body TEXT NOT NULL,
                 created_at TEXT NOT NULL);
             """),
+
+        // Idempotency records belong to a caller (the identity a write is made as): one caller's key can neither
+        // replay nor swallow another's write. Records of version 1 had no caller and are kept under 'legacy'.
+        (2, """
+            CREATE TABLE idempotency_v2 (
+                caller TEXT NOT NULL,
+                key TEXT NOT NULL,
+                holder TEXT NOT NULL,
+                route TEXT NOT NULL,
+                status INTEGER NOT NULL,
+                body TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                PRIMARY KEY (caller, key));
+            INSERT INTO idempotency_v2 (caller, key, holder, route, status, body, created_at)
+                SELECT 'legacy', key, 'legacy', route, status, body, created_at FROM idempotency;
+            DROP TABLE idempotency;
+            ALTER TABLE idempotency_v2 RENAME TO idempotency;
+            """),
     ];
 }

@@ -70,6 +70,8 @@ internal static class Rows
 
     public sealed class IdempotencyRow
     {
+        public string Holder { get; set; } = "";
+
         public string Route { get; set; } = "";
 
         public long Status { get; set; }

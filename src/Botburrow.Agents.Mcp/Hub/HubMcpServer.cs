@@ -21,8 +21,7 @@ public static partial class HubMcpServer
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(configureLogging);
-        using var http = new HttpClient { BaseAddress = HubClient.WithTrailingSlash(options.HubUrl), Timeout = Timeout.InfiniteTimeSpan };
-        var hub = new HubClient(http, new HubClientOptions { BaseUrl = options.HubUrl, ApiKey = options.HubApiKey });
+        var hub = HubClient.Create(new HubClientOptions { BaseUrl = options.HubUrl, ApiKey = options.HubApiKey });
         var functions = HubTools.CreateFunctions(hub, options.Agent, options.Grants, options.ActivationId, HubWriteHooks.Unchecked);
 
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());

@@ -84,13 +84,9 @@ internal sealed class HubCommand : Command
             }
 
             await context.Out.FlushAsync(cancellationToken);
-            try
-            {
-                await Task.Delay(Timeout.Infinite, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-            }
+
+            // SIGTERM and SIGINT reach the Hub's host, which stops; this returns then, and the process exits 0.
+            await server.WaitForShutdownAsync(cancellationToken);
         }
 
         return ExitCodes.Ok;
