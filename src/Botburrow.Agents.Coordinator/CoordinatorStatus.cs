@@ -77,14 +77,14 @@ public sealed class CoordinatorStatus
         }
     }
 
-    /// <summary>Records the definitions problem; true when it is new (not the one already recorded).</summary>
+    /// <summary>Records the latest definitions problem; true when definitions were loading until now.</summary>
     internal bool DefinitionsFailed(string problem)
     {
         lock (_lock)
         {
-            var changed = !string.Equals(_definitionsProblem, problem, StringComparison.Ordinal);
+            var started = _definitionsProblem is null;
             _definitionsProblem = problem;
-            return changed;
+            return started;
         }
     }
 

@@ -9,7 +9,8 @@ namespace Botburrow.Agents.Coordinator;
 
 /// <summary>
 /// Agent definitions as the coordinator's loops read them. When the source fails (GitHub or the git remote
-/// unreachable, a bad answer) the failure is logged once as "Agent config loading fails" with its cause and the
+/// unreachable, a bad answer) the failure is logged once (then at Debug until it recovers) as "Agent config
+/// loading fails" with its cause and the
 /// source's URL (secrets masked), readiness reports it, and the definitions seen before keep being served, so agents
 /// whose definitions were loaded keep being activated until the source answers again.
 /// </summary>
@@ -111,8 +112,10 @@ internal sealed partial class DefinitionLookup
         var cause = MaskUrls(ex.Message);
         if (_status.DefinitionsFailed(cause))
         {
+            // The exception is logged too; its message may carry the URL unmasked, so a masked copy stands in for it.
+            var logged = string.Equals(cause, ex.Message, StringComparison.Ordinal) ? ex : new AgentDefinitionSourceException(cause, ex.InnerException ?? new InvalidOperationException(ex.GetType().Name));
             var source = MaskUrls(_cache.Source.Description);
-            LogConfigLoadingFails(_logger, cause, source, _lastGood.Count, ex);
+            LogConfigLoadingFails(_logger, cause, source, _lastGood.Count, logged);
         }
         else
         {

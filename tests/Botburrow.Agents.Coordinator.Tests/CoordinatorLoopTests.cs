@@ -119,7 +119,7 @@ public sealed class CoordinatorLoopTests
         };
 
         await coordinator.StartLeadingAsync();
-        await coordinator.AdvanceUntilAsync(() => coordinator.Hub.PollCalls >= 1, "the first poll");
+        await coordinator.AdvanceUntilAsync(() => coordinator.Logs.Named("poll_error").Any(), "the first poll to fail");
         Assert.False(coordinator.Status.HubReachable);
         Assert.Null(coordinator.Status.LastSuccessfulPoll);
         await coordinator.AdvanceUntilAsync(() => coordinator.Hub.PollCalls >= 4, "the fourth poll");
@@ -160,6 +160,7 @@ public sealed class CoordinatorLoopTests
         Assert.Contains("Connection refused", failure.Message, StringComparison.Ordinal);
         Assert.Contains("https://deploy:****@raw.githubusercontent.com/acme/agents", failure.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("s3cret-token", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret-token", failure.Exception.ToString(), StringComparison.Ordinal);
         Assert.NotNull(coordinator.Status.DefinitionsProblem);
         Assert.Equal("alpha", (await coordinator.ClaimAsync())?.AgentId);
 
