@@ -60,6 +60,11 @@ internal abstract partial class CoordinatorLoop : BackgroundService
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+        catch (Exception ex) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping anyway (e.g. a dependency disposed after the shutdown timeout): not a reason to fail the exit.
+            LogLoopFailedWhileStopping(Logger, Name, ex);
+        }
         catch (Exception ex)
         {
             LogLoopDied(Logger, Name, ex);
@@ -78,6 +83,9 @@ internal abstract partial class CoordinatorLoop : BackgroundService
     /// </summary>
     protected static bool IsSurvivable(Exception exception, CancellationToken stoppingToken)
         => !IsFatal(exception) && !(exception is OperationCanceledException && stoppingToken.IsCancellationRequested);
+
+    [LoggerMessage(EventName = "coordinator_loop_stop_error", Level = LogLevel.Warning, Message = "The coordinator's {Loop} loop failed while stopping")]
+    private static partial void LogLoopFailedWhileStopping(ILogger logger, string loop, Exception exception);
 
     [LoggerMessage(EventName = "coordinator_loop_died", Level = LogLevel.Critical, Message = "The coordinator's {Loop} loop stopped on an error it cannot survive; stopping the process (exit code 1) so it is restarted")]
     private static partial void LogLoopDied(ILogger logger, string loop, Exception exception);

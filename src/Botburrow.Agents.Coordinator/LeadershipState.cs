@@ -66,8 +66,8 @@ public sealed class LeadershipState : IDisposable
                 return false;
             }
 
+            // The ended term's source is cancelled but not disposed: a loop may still be linking to its token.
             _term.Cancel();
-            _term.Dispose();
             _term = new CancellationTokenSource();
             _gained.TrySetResult();
             return true;
