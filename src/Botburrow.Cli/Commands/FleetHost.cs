@@ -45,12 +45,14 @@ internal static class FleetHost
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(error);
+        // Resolved before running: RunAsync disposes the host's services when it returns.
+        var coordinator = app.Services.GetService<CoordinatorStatus>();
         try
         {
             await app.RunAsync();
 
             // A coordinator loop that died stopped the host; the supervisor must see a failure and restart it.
-            return app.Services.GetService<CoordinatorStatus>()?.FailedLoop is null ? ExitCodes.Ok : ExitCodes.Failure;
+            return coordinator?.FailedLoop is null ? ExitCodes.Ok : ExitCodes.Failure;
         }
         catch (IOException ex) when (IsAddressInUse(ex))
         {
