@@ -47,6 +47,12 @@ internal abstract partial class CoordinatorLoop : BackgroundService
     public static TimeSpan Backoff(int failures)
         => TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, Math.Clamp(failures, 1, 5))));
 
+    /// <summary>
+    /// Starts the loop without tying it to the host's start token: when another service fails to start (a port in
+    /// use), the loop then still runs its own orderly exit instead of ending as a cancelled task the host reports.
+    /// </summary>
+    public override Task StartAsync(CancellationToken cancellationToken) => base.StartAsync(CancellationToken.None);
+
     protected sealed override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
@@ -84,7 +90,7 @@ internal abstract partial class CoordinatorLoop : BackgroundService
     protected static bool IsSurvivable(Exception exception, CancellationToken stoppingToken)
         => !IsFatal(exception) && !(exception is OperationCanceledException && stoppingToken.IsCancellationRequested);
 
-    [LoggerMessage(EventName = "coordinator_loop_stop_error", Level = LogLevel.Warning, Message = "The coordinator's {Loop} loop failed while stopping")]
+    [LoggerMessage(EventName = "coordinator_loop_stop_error", Level = LogLevel.Debug, Message = "The coordinator's {Loop} loop failed while stopping")]
     private static partial void LogLoopFailedWhileStopping(ILogger logger, string loop, Exception exception);
 
     [LoggerMessage(EventName = "coordinator_loop_died", Level = LogLevel.Critical, Message = "The coordinator's {Loop} loop stopped on an error it cannot survive; stopping the process (exit code 1) so it is restarted")]
