@@ -15,6 +15,8 @@ internal abstract partial class CoordinatorLoop : BackgroundService
     public const int LoopFailedExitCode = 1;
 
     private readonly IHostApplicationLifetime _lifetime;
+    private Task? _watched;
+    private CancellationTokenRegistration _started;
 
     protected CoordinatorLoop(string name, CoordinatorStatus status, IHostApplicationLifetime lifetime, ILogger logger)
     {
@@ -48,10 +50,29 @@ internal abstract partial class CoordinatorLoop : BackgroundService
         => TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, Math.Clamp(failures, 1, 5))));
 
     /// <summary>
-    /// Starts the loop without tying it to the host's start token: when another service fails to start (a port in
-    /// use), the loop then still runs its own orderly exit instead of ending as a cancelled task the host reports.
+    /// The loop's task as the host watches it. The loop itself never ends faulted or cancelled (it stops the
+    /// application instead); the base class's task is cancelled only when the service is disposed before its loop
+    /// got to run (another service failed to start, e.g. a port in use), which is an orderly end, not a failure the
+    /// host should report as critical.
     /// </summary>
-    public override Task StartAsync(CancellationToken cancellationToken) => base.StartAsync(CancellationToken.None);
+    /// <summary>
+    /// Starts the loop once the application has started (every hosted service, the HTTP server included): a
+    /// process that fails to start (a port in use) never takes the leader lease or polls, and its failure is the
+    /// one line its verb prints.
+    /// </summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        _started = _lifetime.ApplicationStarted.Register(() => base.StartAsync(CancellationToken.None));
+        return Task.CompletedTask;
+    }
+
+    public override void Dispose()
+    {
+        _started.Dispose();
+        base.Dispose();
+    }
+
+    public override Task? ExecuteTask => base.ExecuteTask is { } task ? _watched ??= EndQuietlyIfNeverRun(task) : null;
 
     protected sealed override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -79,6 +100,9 @@ internal abstract partial class CoordinatorLoop : BackgroundService
             _lifetime.StopApplication();
         }
     }
+
+    private static Task EndQuietlyIfNeverRun(Task task)
+        => task.ContinueWith(static t => t.IsCanceled ? Task.CompletedTask : t, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).Unwrap();
 
     /// <summary>The loop; returns (or throws <see cref="OperationCanceledException"/>) only when <paramref name="stoppingToken"/> fires.</summary>
     protected abstract Task RunAsync(CancellationToken stoppingToken);
