@@ -118,7 +118,7 @@ internal sealed class InProcessFleet : IAsyncDisposable
         var fleet = new InProcessFleet(hub, host, clients, settings);
         if (coordinator)
         {
-            var service = host.Services.GetRequiredService<CoordinatorService>();
+            var service = host.Services.GetRequiredService<LeadershipState>();
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             while (!service.IsLeader)
             {

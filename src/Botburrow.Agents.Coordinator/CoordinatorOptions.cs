@@ -1,4 +1,5 @@
 using Botburrow.Agents.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace Botburrow.Agents.Coordinator;
 
@@ -42,4 +43,40 @@ public sealed record CoordinatorOptions
 
     /// <summary>How often the staleness scan runs: a quarter of the staleness, between 1 s and 60 s.</summary>
     public TimeSpan StalenessScanInterval => TimeSpan.FromSeconds(Math.Clamp(MinStaleness.TotalSeconds / 4, 1, 60));
+
+    /// <summary>Throws <see cref="OptionsValidationException"/> naming every value out of range, so bad settings stop the coordinator at start.</summary>
+    public void Validate()
+    {
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(InstanceId))
+        {
+            failures.Add("InstanceId (RUNNER_ID) must not be empty.");
+        }
+
+        Positive(failures, LeaderLease, "LeaderLease (LEADER_LEASE_DURATION)");
+        Positive(failures, LongPollTimeout, nameof(LongPollTimeout));
+        Positive(failures, PollInterval, "PollInterval (POLL_INTERVAL)");
+        Positive(failures, LongPollReprobe, nameof(LongPollReprobe));
+        Positive(failures, MinStaleness, "MinStaleness (MIN_STALENESS_SECONDS)");
+        Positive(failures, ReapInterval, "ReapInterval (REAP_INTERVAL)");
+        Positive(failures, StatsInterval, nameof(StatsInterval));
+        Positive(failures, IdleRepoll, nameof(IdleRepoll));
+        if (PollBatchSize < 1)
+        {
+            failures.Add($"PollBatchSize must be at least 1, not {PollBatchSize}.");
+        }
+
+        if (failures.Count > 0)
+        {
+            throw new OptionsValidationException(nameof(CoordinatorOptions), typeof(CoordinatorOptions), failures);
+        }
+    }
+
+    private static void Positive(List<string> failures, TimeSpan value, string name)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            failures.Add($"{name} must be positive, not {value}.");
+        }
+    }
 }

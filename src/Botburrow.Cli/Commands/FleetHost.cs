@@ -29,7 +29,7 @@ internal static class FleetHost
             app.MapCacheInvalidation(settings.AdminToken, cache.Invalidate);
         }
 
-        if (app.Services.GetService<CoordinatorService>() is not null)
+        if (app.Services.GetService<LeadershipState>() is not null)
         {
             app.MapFleetDashboard(settings.AdminToken, settings.DashboardToken);
         }
@@ -38,17 +38,21 @@ internal static class FleetHost
     }
 
     /// <summary>
-    /// Runs a service verb's host until it stops. A port already taken gives a one-line error naming the port and
+    /// Runs a service verb's host until it stops: exit 0, or 1 when a coordinator loop died. A port already taken gives a one-line error naming the port and
     /// the setting that moves it (exit 2) instead of a stack trace.
     /// </summary>
     public static async Task<int> RunAsync(WebApplication app, TextWriter error, string portSetting)
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(error);
+        // Resolved before running: RunAsync disposes the host's services when it returns.
+        var coordinator = app.Services.GetService<CoordinatorStatus>();
         try
         {
             await app.RunAsync();
-            return ExitCodes.Ok;
+
+            // A coordinator loop that died stopped the host; the supervisor must see a failure and restart it.
+            return coordinator?.FailedLoop is null ? ExitCodes.Ok : ExitCodes.Failure;
         }
         catch (IOException ex) when (IsAddressInUse(ex))
         {
