@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using Botburrow.Agents.Configuration;
+using Botburrow.Agents.Coordinator;
 using Botburrow.Agents.Coordinator.Dashboard;
 using Botburrow.Agents.DevHub;
 using Botburrow.Agents.Work;
@@ -173,6 +174,12 @@ internal sealed class UpCommand : Command
             await output.WriteLineAsync($"    curl -s -X POST {shownHubUrl.TrimEnd('/')}/api/v1/posts -H {authorization} -H 'Idempotency-Key: hello-1' -H 'Content-Type: application/json' -d '{{\"user\":\"you\",\"community\":\"m/general\",\"content\":\"@{example} hello\"}}'");
             await output.WriteLineAsync("  Press Ctrl+C to stop.");
             await app.WaitForShutdownAsync(CancellationToken.None);
+
+            // A coordinator loop that died stopped the host: exit non-zero, as the service verbs do.
+            if (app.Services.GetService<CoordinatorStatus>()?.FailedLoop is not null)
+            {
+                return ExitCodes.Failure;
+            }
         }
         finally
         {
