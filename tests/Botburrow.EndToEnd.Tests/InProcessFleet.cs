@@ -44,12 +44,25 @@ public sealed class InProcessFleet : IAsyncDisposable
             logging => logging.ClearProviders(),
             cancellationToken);
 
+        var log = new CapturedLog();
+        var host = await StartHostAsync(agents, "runner-in-process", hub.Url, hub.AdminKey, log, extra, cancellationToken);
+        return new InProcessFleet(hub, host, log, new HubProbe(hub.Url, hub.AdminKey));
+    }
+
+    /// <summary>
+    /// The coordinator and a hybrid runner on the embedded work queue against the Hub at <paramref name="hubUrl"/>,
+    /// composed as <c>botburrow up</c> composes them, logging into <paramref name="log"/>; started.
+    /// </summary>
+    public static async Task<IHost> StartHostAsync(TestAgents agents, string runnerId, Uri hubUrl, string hubKey, CapturedLog log, IReadOnlyDictionary<string, string?>? extra = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(agents);
+        ArgumentNullException.ThrowIfNull(log);
         var environment = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
             [SettingNames.AgentDefinitionsPath] = agents.DefinitionsDirectory,
             [SettingNames.ScriptedBrain] = agents.ScriptsDirectory,
             [SettingNames.ModelPricesPath] = agents.PricesPath,
-            [SettingNames.RunnerId] = "runner-in-process",
+            [SettingNames.RunnerId] = runnerId,
             [SettingNames.HeartbeatInterval] = "0.2",
             [SettingNames.LeaseDuration] = "2",
             [SettingNames.ReapInterval] = "0.5",
@@ -63,7 +76,6 @@ public sealed class InProcessFleet : IAsyncDisposable
         }
 
         var settings = SettingsLoader.Load(environment);
-        var log = new CapturedLog();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
@@ -74,15 +86,15 @@ public sealed class InProcessFleet : IAsyncDisposable
         builder.Services.AddSingleton<ILeaderElection>(sp => sp.GetRequiredService<EmbeddedWorkQueue>());
         builder.Services.AddHubClient(o =>
         {
-            o.BaseUrl = hub.Url;
-            o.ApiKey = hub.AdminKey;
+            o.BaseUrl = hubUrl;
+            o.ApiKey = hubKey;
         });
         builder.Services.AddAgentDefinitions(settings);
         builder.Services.AddCoordinator(settings);
         builder.Services.AddRunner(settings);
         var host = builder.Build();
         await host.StartAsync(cancellationToken);
-        return new InProcessFleet(hub, host, log, new HubProbe(hub.Url, hub.AdminKey));
+        return host;
     }
 
     /// <summary>activation_starting events of an agent, in order.</summary>

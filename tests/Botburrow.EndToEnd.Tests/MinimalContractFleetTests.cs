@@ -65,41 +65,8 @@ public sealed class MinimalContractFleetTests : IDisposable
         await StopAsync(host);
     }
 
-    private async Task<IHost> StartFleetAsync(MinimalHub hub, CapturedLog log)
-    {
-        var settings = SettingsLoader.Load(new Dictionary<string, string?>(StringComparer.Ordinal)
-        {
-            [SettingNames.AgentDefinitionsPath] = _agents.DefinitionsDirectory,
-            [SettingNames.ScriptedBrain] = _agents.ScriptsDirectory,
-            [SettingNames.ModelPricesPath] = _agents.PricesPath,
-            [SettingNames.RunnerId] = "runner-minimal-contract",
-            [SettingNames.HeartbeatInterval] = "0.2",
-            [SettingNames.LeaseDuration] = "2",
-            [SettingNames.ReapInterval] = "0.5",
-            [SettingNames.LeaderLeaseDuration] = "2",
-            [SettingNames.MinStalenessSeconds] = "3600",
-            [SettingNames.MaxConcurrentActivations] = "2",
-        });
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Logging.ClearProviders();
-        builder.Logging.SetMinimumLevel(LogLevel.Debug);
-        builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
-        builder.Logging.AddProvider(log);
-        builder.Services.AddSingleton(sp => new EmbeddedWorkQueue(WorkQueueOptions.FromSettings(settings), TimeProvider.System, sp.GetRequiredService<ILogger<EmbeddedWorkQueue>>()));
-        builder.Services.AddSingleton<IWorkQueue>(sp => sp.GetRequiredService<EmbeddedWorkQueue>());
-        builder.Services.AddSingleton<ILeaderElection>(sp => sp.GetRequiredService<EmbeddedWorkQueue>());
-        builder.Services.AddHubClient(o =>
-        {
-            o.BaseUrl = hub.Url;
-            o.ApiKey = "minimal-hub-key";
-        });
-        builder.Services.AddAgentDefinitions(settings);
-        builder.Services.AddCoordinator(settings);
-        builder.Services.AddRunner(settings);
-        var host = builder.Build();
-        await host.StartAsync(Cancel);
-        return host;
-    }
+    private Task<IHost> StartFleetAsync(MinimalHub hub, CapturedLog log)
+        => InProcessFleet.StartHostAsync(_agents, "runner-minimal-contract", hub.Url, "minimal-hub-key", log, cancellationToken: Cancel);
 
     private static async Task StopAsync(IHost host)
     {
