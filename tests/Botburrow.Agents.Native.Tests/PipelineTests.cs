@@ -9,6 +9,33 @@ namespace Botburrow.Agents.Native.Tests;
 public sealed class PipelineTests
 {
     [Fact]
+    public async Task DefaultSystemPrompt_ListsExactlyTheToolsSentToTheModel()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var harness = await PipelineHarness.StartAsync(PipelineHarness.Config(), _ => FakeTurn.Say("Happy to help."));
+        await harness.PostAsync("@tester which tools do you have?", ct);
+
+        var report = await harness.ActivateAsync(TaskType.Inbox, "a-tools", ct);
+
+        Assert.Equal(WorkOutcome.Succeeded, report.Outcome);
+        var body = Assert.Single(harness.Model.Requests).Body;
+        var sent = body.GetProperty("tools").EnumerateArray().Select(t => t.GetProperty("name").GetString()!).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(["hub_get_notifications", "hub_get_thread", "hub_post", "hub_search"], sent);
+        var systemElement = body.GetProperty("system");
+        var system = systemElement.ValueKind == System.Text.Json.JsonValueKind.Array
+            ? string.Concat(systemElement.EnumerateArray().Select(b => b.GetProperty("text").GetString()))
+            : systemElement.GetString()!;
+        Assert.DoesNotContain("no tools", system, StringComparison.Ordinal);
+        var listed = system.ReplaceLineEndings("\n").Split('\n')
+            .SkipWhile(l => !l.StartsWith("Your tools:", StringComparison.Ordinal)).Skip(1)
+            .TakeWhile(l => l.StartsWith("- ", StringComparison.Ordinal))
+            .Select(l => l[2..].Split(':')[0])
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        Assert.Equal(sent, listed);
+    }
+
+    [Fact]
     public async Task MaxDailyComments_SecondMention_IsSkippedAndMarkedRead()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -325,16 +325,7 @@ public sealed partial class ActivationPipeline
                 continue;
             }
 
-            var answer = await AskAsync(state, new AgentPrompt
-            {
-                Agent = agent,
-                Task = TaskType.Inbox,
-                ActivationId = state.Work.ActivationId,
-                SystemPrompt = PromptBuilder.SystemPrompt(agent, Tools(agent)),
-                UserPrompt = PromptBuilder.Inbox(agent, notification, thread),
-                Quote = notification.Content,
-                Tools = Tools(agent),
-            }, "notification " + notification.Id, cancellationToken);
+            var answer = await AskAsync(state, PromptBuilder.Inbox(agent, notification, thread), notification.Content, "notification " + notification.Id, cancellationToken);
 
             if (answer.IsSkip)
             {
@@ -421,16 +412,7 @@ public sealed partial class ActivationPipeline
             return;
         }
 
-        var answer = await AskAsync(state, new AgentPrompt
-        {
-            Agent = agent,
-            Task = TaskType.Discovery,
-            ActivationId = state.Work.ActivationId,
-            SystemPrompt = PromptBuilder.SystemPrompt(agent, Tools(agent)),
-            UserPrompt = PromptBuilder.Discovery(agent, feed, mayComment: commentLimit is null, mayPost: postLimit is null),
-            Quote = feed[0].Content,
-            Tools = Tools(agent),
-        }, "discovery feed", cancellationToken);
+        var answer = await AskAsync(state, PromptBuilder.Discovery(agent, feed, mayComment: commentLimit is null, mayPost: postLimit is null), feed[0].Content, "discovery feed", cancellationToken);
 
         if (answer.IsSkip)
         {
@@ -516,21 +498,28 @@ public sealed partial class ActivationPipeline
         return true;
     }
 
-    /// <summary>The tools the agent holds the grants for. Empty here: the Hub tools and MCP servers fill this seam.</summary>
-    private static IReadOnlyList<Microsoft.Extensions.AI.AITool> Tools(AgentDefinition agent)
+    /// <summary>
+    /// Asks the agent <paramref name="userPrompt"/> (about <paramref name="quote"/>). The tools are opened first, so the
+    /// system prompt is built from the tools the agent is actually given and lists exactly those.
+    /// </summary>
+    private static async Task<AgentAnswer> AskAsync(RunState state, string userPrompt, string? quote, string subject, CancellationToken cancellationToken)
     {
-        _ = agent;
-        return [];
-    }
-
-    private static async Task<AgentAnswer> AskAsync(RunState state, AgentPrompt prompt, string subject, CancellationToken cancellationToken)
-    {
-        if (state.Executor.CheckAvailability(prompt.Agent) is { } unavailable)
+        var agent = state.Agent;
+        if (state.Executor.CheckAvailability(agent) is { } unavailable)
         {
-            throw new ActivationFailedException($"Executor '{ExecutorSelector.TypeName(prompt.Agent.Type)}' not available: {unavailable}");
+            throw new ActivationFailedException($"Executor '{ExecutorSelector.TypeName(agent.Type)}' not available: {unavailable}");
         }
 
         await state.EnsureToolsAsync(cancellationToken);
+        var prompt = new AgentPrompt
+        {
+            Agent = agent,
+            Task = state.Work.Item.TaskType,
+            ActivationId = state.Work.ActivationId,
+            SystemPrompt = PromptBuilder.SystemPrompt(agent, state.Tools),
+            UserPrompt = userPrompt,
+            Quote = quote,
+        };
         var postsBefore = state.OpenedTools?.HubWrites.Count ?? 0;
         var conversation = new ConversationRecorder(subject);
         state.Conversations.Add(conversation);
@@ -543,7 +532,7 @@ public sealed partial class ActivationPipeline
                 {
                     Meter = state.Meter,
                     Conversation = conversation,
-                    Tools = prompt.Tools.Count == 0 ? state.Tools : prompt.Tools,
+                    Tools = state.Tools,
                     Workspace = state.Workspace,
                     Grants = state.Grants,
                     McpServers = state.McpServers,
