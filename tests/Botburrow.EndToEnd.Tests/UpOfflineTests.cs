@@ -78,6 +78,29 @@ public sealed partial class UpOfflineTests : IDisposable
         Assert.Equal(0, await up.WaitForExitAsync(TestConstants.DefaultTimeout, Cancel));
     }
 
+    [Theory]
+    [InlineData("TERM")]
+    [InlineData("INT")]
+    public async Task UpOffline_Idle_Signal_ExitsZeroWithinASecond(string signal)
+    {
+        await using var up = CliChild.Start("up-signal", ["up", "--offline", "--hub-port", CliChild.Port(FreePort.Next()), "--port", CliChild.Port(FreePort.Next()), "--data-dir", _data]);
+        await up.WaitForOutputAsync(l => l.Contains("Press Ctrl+C to stop.", StringComparison.Ordinal), "the ready line", Cancel);
+
+        // Idle: the coordinator's long-poll is waiting in the embedded Hub and the runner has nothing running.
+        await Task.Delay(TimeSpan.FromSeconds(3), Cancel);
+        var clock = Stopwatch.StartNew();
+        using (var kill = Process.Start("kill", ["-" + signal, CliChild.Port(up.Id)])!)
+        {
+            await kill.WaitForExitAsync(Cancel);
+        }
+
+        var exitCode = await up.WaitForExitAsync(TestConstants.DefaultTimeout, Cancel);
+        var elapsed = clock.Elapsed;
+
+        Assert.True(elapsed <= TimeSpan.FromSeconds(1), $"botburrow up took {elapsed.TotalMilliseconds:0} ms to exit after SIG{signal}:\n{up.Describe()}");
+        Assert.Equal(0, exitCode);
+    }
+
     [Fact]
     public async Task Up_PortTaken_OneLineErrorNamingThePort_ExitTwo()
     {
