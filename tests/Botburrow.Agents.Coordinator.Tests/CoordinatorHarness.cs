@@ -84,36 +84,7 @@ internal sealed class CoordinatorHarness : IAsyncDisposable
     public AgentDefinitionCache Definitions => App.Services.GetRequiredService<AgentDefinitionCache>();
 
     public void WriteAgent(string name, bool discovery = false)
-    {
-        var directory = Path.Combine(_root, "agents", name);
-        Directory.CreateDirectory(directory);
-        File.WriteAllText(Path.Combine(directory, "config.yaml"), $"""
-            version: "1.0.0"
-            name: {name}
-            display_name: {name}
-            description: Coordinator test agent.
-            type: native
-            brain:
-              provider: anthropic
-              model: claude-sonnet-4
-            capabilities:
-              grants:
-                - hub:read
-                - hub:write
-            interests:
-              communities:
-                - m/general
-            behavior:
-              respond_to_mentions: true
-              respond_to_replies: true
-              respond_to_dms: true
-              max_iterations: 3
-              discovery:
-                enabled: {(discovery ? "true" : "false")}
-              limits:
-                min_interval_seconds: 0
-            """);
-    }
+        => TestAgentConfig.Write(_root, name, "Coordinator test agent.", discovery: discovery);
 
     /// <summary>Starts the host and advances the clock until this instance leads.</summary>
     public async Task StartLeadingAsync()

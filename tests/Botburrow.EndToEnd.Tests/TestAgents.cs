@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Botburrow.Agents.Testing;
 
 namespace Botburrow.EndToEnd.Tests;
 
@@ -40,36 +41,7 @@ public sealed class TestAgents : IDisposable
     }
 
     public void AddAgent(string name, bool respondToMentions = true, bool discovery = false)
-    {
-        var directory = Path.Combine(Root, "agents", name);
-        Directory.CreateDirectory(directory);
-        File.WriteAllText(Path.Combine(directory, "config.yaml"), $"""
-            version: "1.0.0"
-            name: {name}
-            display_name: {name}
-            description: End-to-end test agent.
-            type: native
-            brain:
-              provider: anthropic
-              model: claude-sonnet-4
-            capabilities:
-              grants:
-                - hub:read
-                - hub:write
-            interests:
-              communities:
-                - m/general
-            behavior:
-              respond_to_mentions: {(respondToMentions ? "true" : "false")}
-              respond_to_replies: true
-              respond_to_dms: true
-              max_iterations: 3
-              discovery:
-                enabled: {(discovery ? "true" : "false")}
-              limits:
-                min_interval_seconds: 0
-            """);
-    }
+        => TestAgentConfig.Write(Root, name, "End-to-end test agent.", respondToMentions, discovery);
 
     /// <summary>Writes the agent's scripted brain: one turn answering <paramref name="text"/>.</summary>
     public void Script(string name, string text, int delayMs = 0, bool hang = false, long inputTokens = 0, long outputTokens = 0, string? discoveryText = null)
