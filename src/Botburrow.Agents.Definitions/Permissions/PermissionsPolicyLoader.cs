@@ -145,69 +145,30 @@ public static class PermissionsPolicyLoader
     }
 
     private static List<string> ReadProviderKeys(YNode node, string path, ProblemCollector problems)
-    {
-        var keys = new List<string>();
-        if (node is YScalar { Kind: ScalarKind.Null })
+        => ReadList<string>(node, path, problems, "a list of environment variable names (such as MY_PROVIDER_KEY)", (item, field, keys) =>
         {
-            return keys;
-        }
-
-        if (node is not YSequence sequence)
-        {
-            problems.Add(node, path, $"expected a list of environment variable names (such as MY_PROVIDER_KEY), got {node.Describe()}");
-            return keys;
-        }
-
-        for (var i = 0; i < sequence.Items.Count; i++)
-        {
-            var item = sequence.Items[i];
-            var field = $"{path}[{i}]";
             if (item is not YScalar { Kind: ScalarKind.String } scalar || !Patterns.EnvironmentVariable().IsMatch(scalar.Value))
             {
                 problems.Add(item, field, $"expected an environment variable name matching {Patterns.EnvironmentVariable()} (such as MY_PROVIDER_KEY), got {item.Describe()}");
-                continue;
             }
-
-            if (ProviderKeys.NeverAllowed(scalar.Value) is { } refused)
+            else if (ProviderKeys.NeverAllowed(scalar.Value) is { } refused)
             {
                 problems.Add(item, field, $"'{scalar.Value}' {refused}; {ProviderKeys.PolicyKey} may list only model provider keys");
-                continue;
             }
-
-            if (!keys.Contains(scalar.Value, StringComparer.Ordinal))
+            else if (!keys.Contains(scalar.Value, StringComparer.Ordinal))
             {
                 keys.Add(scalar.Value);
             }
-        }
-
-        return keys;
-    }
+        });
 
     private static List<Grant> ReadGrants(YNode node, string path, ProblemCollector problems)
-    {
-        var grants = new List<Grant>();
-        if (node is YScalar { Kind: ScalarKind.Null })
+        => ReadList<Grant>(node, path, problems, $"a list of grants ({Grant.Syntax})", (item, field, grants) =>
         {
-            return grants;
-        }
-
-        if (node is not YSequence sequence)
-        {
-            problems.Add(node, path, $"expected a list of grants ({Grant.Syntax}), got {node.Describe()}");
-            return grants;
-        }
-
-        for (var i = 0; i < sequence.Items.Count; i++)
-        {
-            var item = sequence.Items[i];
-            var field = $"{path}[{i}]";
             if (item is not YScalar { Kind: ScalarKind.String } scalar)
             {
                 problems.Add(item, field, $"expected a grant ({Grant.Syntax}), got {item.Describe()}");
-                continue;
             }
-
-            if (Grant.TryParse(scalar.Value, out var grant, out var error))
+            else if (Grant.TryParse(scalar.Value, out var grant, out var error))
             {
                 grants.Add(grant);
             }
@@ -215,8 +176,28 @@ public static class PermissionsPolicyLoader
             {
                 problems.Add(item, field, error);
             }
+        });
+
+    /// <summary>A YAML list (null reads as empty); <paramref name="readItem"/> checks each item and adds what is valid.</summary>
+    private static List<T> ReadList<T>(YNode node, string path, ProblemCollector problems, string expected, Action<YNode, string, List<T>> readItem)
+    {
+        var list = new List<T>();
+        if (node is YScalar { Kind: ScalarKind.Null })
+        {
+            return list;
         }
 
-        return grants;
+        if (node is not YSequence sequence)
+        {
+            problems.Add(node, path, $"expected {expected}, got {node.Describe()}");
+            return list;
+        }
+
+        for (var i = 0; i < sequence.Items.Count; i++)
+        {
+            readItem(sequence.Items[i], $"{path}[{i}]", list);
+        }
+
+        return list;
     }
 }
