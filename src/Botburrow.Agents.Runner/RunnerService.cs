@@ -159,7 +159,7 @@ public sealed partial class RunnerService : BackgroundService
         ActivationReport? report = null;
         try
         {
-            report = await _pipeline.RunAsync(work, running.Token);
+            report = await _pipeline.RunAsync(work, UnfencedLease.For(work), running.Token);
             outcome = report.Outcome;
             error = report.Error;
         }

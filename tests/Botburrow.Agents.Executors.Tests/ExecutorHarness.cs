@@ -182,7 +182,10 @@ internal sealed class ExecutorHarness : IAsyncDisposable
         => (await HubClient.CreatePostAsync(new CreatePostRequest { User = "alice", Community = "m/general", Content = content }, "post-" + Interlocked.Increment(ref _writes), cancellationToken)).Id;
 
     public Task<ActivationReport> ActivateAsync(TaskType task, string activationId, CancellationToken cancellationToken)
-        => _services.GetRequiredService<ActivationPipeline>().RunAsync(TestWork.Claimed("coder", task, activationId), cancellationToken);
+    {
+        var work = TestWork.Claimed("coder", task, activationId);
+        return _services.GetRequiredService<ActivationPipeline>().RunAsync(work, UnfencedLease.For(work), cancellationToken);
+    }
 
     public async Task<int> UnreadAsync(CancellationToken cancellationToken)
         => (await HubClient.ListNotificationsAsync("coder", unreadOnly: true, cancellationToken: cancellationToken)).Count;

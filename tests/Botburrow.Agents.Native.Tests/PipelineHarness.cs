@@ -89,7 +89,10 @@ internal sealed class PipelineHarness : IAsyncDisposable
         => (await HubClient.CreateCommentAsync(postId, new CreateCommentRequest { User = "bob", Content = content }, "comment-" + Interlocked.Increment(ref _writes), cancellationToken)).Id;
 
     public Task<ActivationReport> ActivateAsync(TaskType task, string activationId, CancellationToken cancellationToken)
-        => _services.GetRequiredService<ActivationPipeline>().RunAsync(TestWork.Claimed("tester", task, activationId), cancellationToken);
+    {
+        var work = TestWork.Claimed("tester", task, activationId);
+        return _services.GetRequiredService<ActivationPipeline>().RunAsync(work, UnfencedLease.For(work), cancellationToken);
+    }
 
     public async Task<int> UnreadAsync(CancellationToken cancellationToken)
         => (await HubClient.ListNotificationsAsync("tester", unreadOnly: true, cancellationToken: cancellationToken)).Count;

@@ -64,9 +64,10 @@ public sealed partial class ActivationPipeline
 
     private const string WriteGrant = "hub:write";
 
-    public async Task<ActivationReport> RunAsync(ClaimedWork work, CancellationToken cancellationToken = default)
+    public async Task<ActivationReport> RunAsync(ClaimedWork work, IActivationLease lease, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
+        ArgumentNullException.ThrowIfNull(lease);
         var agent = await _definitions.GetAsync(work.Item.AgentId, cancellationToken);
         using var span = StartInvokeAgent(work, agent);
 
@@ -93,7 +94,10 @@ public sealed partial class ActivationPipeline
         // Tools (MCP servers, a CLI tool's workspace) are opened on the first question, not before: a run with
         // nothing to answer starts no server.
         // Hub writes made through the agent's tools are refused once this activation is stopped or timed out.
-        HubWriteCheck beforeWrite = _ => ValueTask.FromResult(cancellationToken.IsCancellationRequested ? $"activation {work.ActivationId} was stopped or timed out" : null);
+        // Each write also asks the lease (fencing): a runner that lost its lease publishes nothing.
+        HubWriteCheck beforeWrite = ct => cancellationToken.IsCancellationRequested
+            ? ValueTask.FromResult<string?>($"activation {work.ActivationId} was stopped or timed out")
+            : lease.CheckAsync(irreversible: true, ct);
         state.OpenTools = ct => OpenToolsAsync(agent, work.ActivationId, executor as CliExecutor, beforeWrite, ct);
         try
         {
