@@ -4,7 +4,9 @@ namespace Botburrow.Bench;
 
 /// <summary>
 /// The command line of one scenario. <c>--smoke</c> runs tiny sizes and writes its section to a temporary file
-/// (or <c>--out FILE</c>) instead of <c>docs/benchmarks.md</c>; <c>--count N</c> overrides the scenario's sample count.
+/// (or <c>--out FILE</c>) instead of <c>docs/benchmarks.md</c>; <c>--count N</c> overrides the scenario's sample count;
+/// <c>--baseline DLL</c> also runs the scenario (where it supports it) against another build's <c>botburrow.dll</c>, in
+/// the same run; <c>--trace DIR</c> records <c>dotnet-trace</c> profiles of the child processes into DIR.
 /// </summary>
 internal sealed record BenchArgs
 {
@@ -17,6 +19,10 @@ internal sealed record BenchArgs
     public string? OutPath { get; init; }
 
     public int? Count { get; init; }
+
+    public string? BaselineCli { get; init; }
+
+    public string? TraceDirectory { get; init; }
 
     /// <summary>The command as written in the record.</summary>
     public string Command => "dotnet run -c Release --project bench/Botburrow.Bench -- " + string.Join(' ', Raw.Where(a => a != "--out" && (OutPath is null || a != OutPath)));
@@ -34,6 +40,12 @@ internal sealed record BenchArgs
                     break;
                 case "--out" when i + 1 < args.Length:
                     parsed = parsed with { OutPath = args[++i] };
+                    break;
+                case "--baseline" when i + 1 < args.Length:
+                    parsed = parsed with { BaselineCli = Path.GetFullPath(args[++i]) };
+                    break;
+                case "--trace" when i + 1 < args.Length:
+                    parsed = parsed with { TraceDirectory = Path.GetFullPath(args[++i]) };
                     break;
                 case "--count" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count > 0:
                     parsed = parsed with { Count = count };

@@ -41,6 +41,10 @@ internal sealed class BotburrowProcess : IAsyncDisposable
     }
 
     public static BotburrowProcess Start(string name, IEnumerable<string> args, IReadOnlyDictionary<string, string?> environment)
+        => Start(name, CliAssembly, args, environment);
+
+    /// <summary>Starts <paramref name="cliAssembly"/> (another build's <c>botburrow.dll</c>, e.g. a baseline) with <paramref name="args"/>.</summary>
+    public static BotburrowProcess Start(string name, string cliAssembly, IEnumerable<string> args, IReadOnlyDictionary<string, string?> environment)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -50,7 +54,7 @@ internal sealed class BotburrowProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = Report.FindRoot(),
         };
-        start.ArgumentList.Add(CliAssembly);
+        start.ArgumentList.Add(cliAssembly);
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
@@ -112,6 +116,15 @@ internal sealed class BotburrowProcess : IAsyncDisposable
 
     public Task<long> WaitForEventAsync(string eventName, TimeSpan timeout, Func<JsonElement, bool>? where = null)
         => WaitForAsync((name, line) => name == eventName && (where is null || where(line)), timeout);
+
+    /// <summary>The events named <paramref name="eventName"/> seen so far, with the moment each line arrived.</summary>
+    public IReadOnlyList<(long At, JsonElement Line)> Events(string eventName)
+    {
+        lock (_waiters)
+        {
+            return [.. _events.Where(e => e.Event == eventName).Select(e => (e.At, e.Line))];
+        }
+    }
 
     /// <summary>Forgets the events seen so far (waiters then only see later ones).</summary>
     public void Clear()

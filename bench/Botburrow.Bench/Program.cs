@@ -9,9 +9,10 @@ var scenarios = new Dictionary<string, Func<BenchArgs, Task<int>>>(StringCompare
     ["failover"] = FailoverBenchmark.RunAsync,
     ["footprint"] = FootprintBenchmark.RunAsync,
     ["overhead"] = OverheadBenchmark.RunAsync,
+    ["throughput"] = ThroughputBenchmark.RunAsync,
 };
 
-const string Usage = "usage: dotnet run -c Release --project bench/Botburrow.Bench -- dispatch|latency|recovery|failover|footprint|overhead [--smoke] [--out FILE] [--count N]";
+const string Usage = "usage: dotnet run -c Release --project bench/Botburrow.Bench -- dispatch|latency|recovery|failover|footprint|overhead|throughput [--smoke] [--out FILE] [--count N] [--baseline DLL] [--trace DIR]";
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var run))
 {
     await Console.Error.WriteLineAsync(Usage);

@@ -1,9 +1,12 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Botburrow.Agents.DevHub.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -17,10 +20,12 @@ namespace Botburrow.Agents.DevHub;
 public sealed class DevHubServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly ConcurrentDictionary<string, long> _requests;
 
-    private DevHubServer(WebApplication app, Uri url, string adminKey, bool adminKeyGenerated)
+    private DevHubServer(WebApplication app, ConcurrentDictionary<string, long> requests, Uri url, string adminKey, bool adminKeyGenerated)
     {
         _app = app;
+        _requests = requests;
         Url = url;
         AdminKey = adminKey;
         AdminKeyGenerated = adminKeyGenerated;
@@ -36,6 +41,12 @@ public sealed class DevHubServer : IAsyncDisposable
     public bool AdminKeyGenerated { get; }
 
     public IServiceProvider Services => _app.Services;
+
+    /// <summary>
+    /// Requests answered so far, by method and route pattern (e.g. <c>GET api/v1/notifications</c>): the benchmarks
+    /// read it to count Hub calls per endpoint.
+    /// </summary>
+    public IReadOnlyDictionary<string, long> RequestCounts => new Dictionary<string, long>(_requests, StringComparer.Ordinal);
 
     public static async Task<DevHubServer> StartAsync(DevHubOptions options, Action<ILoggingBuilder>? configureLogging = null, CancellationToken cancellationToken = default)
     {
@@ -64,6 +75,13 @@ public sealed class DevHubServer : IAsyncDisposable
             o.TimeProvider = options.TimeProvider;
         });
         var app = builder.Build();
+        var requests = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
+        app.Use(async (context, next) =>
+        {
+            await next(context);
+            var route = context.GetEndpoint() is RouteEndpoint endpoint ? "/" + endpoint.RoutePattern.RawText?.Trim('/') : "(unrouted)";
+            requests.AddOrUpdate(context.Request.Method + " " + route, 1, static (_, n) => n + 1);
+        });
         app.UseStatusCodePages(DevHubStatusCodes.WriteProblemAsync);
         app.MapDevHub();
         await app.Services.GetRequiredService<DevHubStore>().InitializeAsync();
@@ -75,7 +93,7 @@ public sealed class DevHubServer : IAsyncDisposable
         var urlText = url.ToString();
         var databasePath = Path.GetFullPath(options.DatabasePath);
         DevHubLog.Started(logger, urlText, databasePath);
-        return new DevHubServer(app, url, adminKey, generated);
+        return new DevHubServer(app, requests, url, adminKey, generated);
     }
 
     /// <summary>How long stopping waits for requests in flight. <value>1 s.</value></summary>
