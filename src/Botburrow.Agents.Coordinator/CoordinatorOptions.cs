@@ -28,6 +28,12 @@ public sealed record CoordinatorOptions
     /// <summary>Longest pause after a poll that found only agents already queued, running or held back; it ends as soon as an activation completes.</summary>
     public TimeSpan IdleRepoll { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long the coordinator reuses an agent's budget health from the Hub before asking again (the runner
+    /// checks it again when it claims the work, so a stale answer costs at most one skipped or extra activation).
+    /// </summary>
+    public TimeSpan BudgetHealthTtl { get; init; } = TimeSpan.FromSeconds(10);
+
     public static CoordinatorOptions FromSettings(BotburrowSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -61,6 +67,7 @@ public sealed record CoordinatorOptions
         Positive(failures, ReapInterval, "ReapInterval (REAP_INTERVAL)");
         Positive(failures, StatsInterval, nameof(StatsInterval));
         Positive(failures, IdleRepoll, nameof(IdleRepoll));
+        Positive(failures, BudgetHealthTtl, nameof(BudgetHealthTtl));
         if (PollBatchSize < 1)
         {
             failures.Add($"PollBatchSize must be at least 1, not {PollBatchSize}.");

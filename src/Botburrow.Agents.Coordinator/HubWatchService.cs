@@ -11,7 +11,9 @@ namespace Botburrow.Agents.Coordinator;
 /// <summary>
 /// While leading, watches the Hub for agents with unread notifications: its long-poll, or a listing every
 /// <c>POLL_INTERVAL</c> when the Hub has none (the long-poll is probed again after <c>LongPollReprobe</c>), and
-/// schedules INBOX work for each. A failed round is logged with its exception and retried after a backoff; losing
+/// schedules INBOX work for each agent whose work is not already queued or running (the queue is asked for the
+/// whole batch in one round trip, and a busy agent costs no Hub call: the long-poll keeps reporting it until its
+/// activation has read its notifications, and the poll after that activation completes sees what is left). A failed round is logged with its exception and retried after a backoff; losing
 /// leadership stops the poll in flight.
 /// </summary>
 internal sealed partial class HubWatchService : CoordinatorLoop
@@ -23,6 +25,7 @@ internal sealed partial class HubWatchService : CoordinatorLoop
     private readonly LeadershipState _leadership;
     private readonly CoordinatorOptions _options;
     private readonly TimeProvider _timeProvider;
+    private static readonly IReadOnlySet<string> EmptySet = new HashSet<string>(StringComparer.Ordinal);
     private bool _longPoll = true;
     private DateTimeOffset _reprobeAt = DateTimeOffset.MinValue;
     private int _failures;
@@ -118,8 +121,14 @@ internal sealed partial class HubWatchService : CoordinatorLoop
         Status.PollSucceeded(_timeProvider.GetUtcNow());
         _failures = 0;
         var enqueued = 0;
+        var busy = agents.Count == 0 ? EmptySet : await _queue.BusyAgentsAsync([.. agents.Select(a => a.Name)], cancellationToken);
         foreach (var agent in agents)
         {
+            if (busy.Contains(agent.Name))
+            {
+                continue;
+            }
+
             if (await _scheduler.ScheduleInboxAsync(agent, cancellationToken) == EnqueueOutcome.Enqueued)
             {
                 enqueued++;

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using Botburrow.Agents.Definitions.Model;
@@ -12,7 +13,8 @@ namespace Botburrow.Agents.Coordinator;
 /// <summary>
 /// Turns what the Hub reports into work items: skips agents without a definition, over budget or inside their
 /// <c>min_interval_seconds</c>, and enqueues with the leader's epoch, so a deposed leader's writes are refused
-/// (a refusal ends this instance's term at once).
+/// (a refusal ends this instance's term at once). An agent's budget health is asked once per
+/// <see cref="CoordinatorOptions.BudgetHealthTtl"/> at most (the runner checks it again when it claims the work).
 /// </summary>
 internal sealed partial class WorkScheduler
 {
@@ -24,6 +26,7 @@ internal sealed partial class WorkScheduler
     private readonly CoordinatorOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<WorkScheduler> _logger;
+    private readonly ConcurrentDictionary<string, (bool Healthy, DateTimeOffset Until)> _budgets = new(StringComparer.Ordinal);
 
     public WorkScheduler(IWorkQueue queue, IHubClient hub, IAgentActivityStore activity, DefinitionLookup definitions, LeadershipState leadership, CoordinatorOptions options, TimeProvider timeProvider, ILogger<WorkScheduler> logger)
     {
@@ -158,21 +161,48 @@ internal sealed partial class WorkScheduler
 
     private async Task<bool> IsOverBudgetAsync(string agent, CancellationToken cancellationToken)
     {
-        try
+        var now = _timeProvider.GetUtcNow();
+        if (!_budgets.TryGetValue(agent, out var budget) || budget.Until <= now)
         {
-            var budget = await _hub.GetBudgetHealthAsync(agent, cancellationToken);
-            if (!budget.Healthy)
+            try
             {
-                LogAgentOverBudget(_logger, agent);
-                return true;
+                var health = await _hub.GetBudgetHealthAsync(agent, cancellationToken);
+                budget = (health.Healthy, now + _options.BudgetHealthTtl);
+                ForgetExpiredBudgets(now);
+                _budgets[agent] = budget;
+            }
+            catch (HubException ex)
+            {
+                // Not cached: the next look asks the Hub again.
+                LogBudgetUnknown(_logger, agent, ex);
+                return false;
             }
         }
-        catch (HubException ex)
+
+        if (!budget.Healthy)
         {
-            LogBudgetUnknown(_logger, agent, ex);
+            LogAgentOverBudget(_logger, agent);
+            return true;
         }
 
         return false;
+    }
+
+    /// <summary>Keeps the budget cache to about the agents seen within one TTL.</summary>
+    private void ForgetExpiredBudgets(DateTimeOffset now)
+    {
+        if (_budgets.Count < 1024)
+        {
+            return;
+        }
+
+        foreach (var (agent, budget) in _budgets)
+        {
+            if (budget.Until <= now)
+            {
+                _budgets.TryRemove(agent, out _);
+            }
+        }
     }
 
     [LoggerMessage(EventName = "work_enqueued", Level = LogLevel.Debug, Message = "Enqueued {TaskType} work for agent {AgentId} ({Priority})")]

@@ -43,8 +43,9 @@ public sealed class DevHubServer : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <summary>
-    /// Requests answered so far, by method and route pattern (e.g. <c>GET api/v1/notifications</c>): the benchmarks
-    /// read it to count Hub calls per endpoint.
+    /// Requests answered so far, by the request's <c>Host</c> header, method and route pattern (e.g.
+    /// <c>127.0.0.1:5000 GET /api/v1/notifications</c>): the benchmarks read it to count Hub calls per endpoint and
+    /// caller (each caller given its own host name for the Hub).
     /// </summary>
     public IReadOnlyDictionary<string, long> RequestCounts => new Dictionary<string, long>(_requests, StringComparer.Ordinal);
 
@@ -80,7 +81,7 @@ public sealed class DevHubServer : IAsyncDisposable
         {
             await next(context);
             var route = context.GetEndpoint() is RouteEndpoint endpoint ? "/" + endpoint.RoutePattern.RawText?.Trim('/') : "(unrouted)";
-            requests.AddOrUpdate(context.Request.Method + " " + route, 1, static (_, n) => n + 1);
+            requests.AddOrUpdate(context.Request.Host.Value + " " + context.Request.Method + " " + route, 1, static (_, n) => n + 1);
         });
         app.UseStatusCodePages(DevHubStatusCodes.WriteProblemAsync);
         app.MapDevHub();

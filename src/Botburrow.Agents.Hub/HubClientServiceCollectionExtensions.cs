@@ -33,6 +33,10 @@ public static class HubClientServiceCollectionExtensions
             http.BaseAddress = HubClient.WithTrailingSlash(provider.GetRequiredService<IOptions<HubClientOptions>>().Value.BaseUrl!);
             http.Timeout = Timeout.InfiniteTimeSpan;
         })
+
+        // The factory's request logging (a scope and up to four events per request) is filtered out anyway; the
+        // client logs its own hub_request_* events.
+        .RemoveAllLoggers()
         .AddResilienceHandler(HubResilience.PipelineName, (pipeline, context) =>
         {
             var options = context.ServiceProvider.GetRequiredService<IOptions<HubClientOptions>>().Value;

@@ -13,7 +13,7 @@ namespace Botburrow.Agents.Redis;
 /// non-system <see cref="TimeProvider"/> is given (tests), whose time is then passed to the scripts.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix", Justification = "A work queue is the domain name.")]
-public sealed class RedisWorkQueue : IWorkQueue, ILeaderElection
+public sealed partial class RedisWorkQueue : IWorkQueue, ILeaderElection
 {
     private const int ReapBatch = 500;
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> ScriptHashes = new(StringComparer.Ordinal);

@@ -173,7 +173,8 @@ public sealed class CoordinatorLoopTests
         Assert.Contains("agent config loading fails", notReady.Entries["coordinator"].Description, StringComparison.Ordinal);
 
         coordinator.Source.Failing = false;
-        await coordinator.AdvanceUntilAsync(() => coordinator.Status.DefinitionsProblem is null, "the definitions to load again", step: TimeSpan.FromSeconds(1));
+        await coordinator.AdvanceUntilAsync(() => coordinator.Logs.Named("agent_config_loading_recovered").Any(), "the definitions to load again", step: TimeSpan.FromSeconds(1));
+        Assert.Null(coordinator.Status.DefinitionsProblem);
         Assert.Single(coordinator.Logs.Named("agent_config_loading_recovered"));
         Assert.Equal(HealthStatus.Healthy, (await coordinator.ReadinessAsync()).Status);
     }

@@ -9,8 +9,11 @@ namespace Botburrow.Agents.Coordinator.Tests;
 /// </summary>
 internal sealed class InMemoryHub : IHubClient
 {
+    private readonly TimeProvider _timeProvider;
+
     public InMemoryHub(TimeProvider timeProvider)
     {
+        _timeProvider = timeProvider;
         // Like the Hub: answer at once with the agents that have unread notifications, else wait out the long-poll.
         Poll = async cancellationToken =>
         {
@@ -38,6 +41,16 @@ internal sealed class InMemoryHub : IHubClient
     public int ListCalls;
 
     public int StaleCalls;
+
+    /// <summary>Budget-health calls and unread-notification listings, per agent (budget calls with the clock's time).</summary>
+    public ConcurrentDictionary<string, int> BudgetCalls { get; } = new(StringComparer.Ordinal);
+
+    public ConcurrentQueue<(string Agent, DateTimeOffset At)> BudgetCallTimes { get; } = new();
+
+    public ConcurrentDictionary<string, int> ListingCalls { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Whether an agent is within its budget (healthy unless a test says otherwise).</summary>
+    public Func<string, bool> Healthy { get; set; } = _ => true;
 
     public static HubPollResult TimedOut { get; } = new() { Status = HubPollStatus.TimedOut, Agents = [] };
 
@@ -70,10 +83,17 @@ internal sealed class InMemoryHub : IHubClient
     }
 
     public Task<IReadOnlyList<HubNotification>> ListNotificationsAsync(string? agentId, bool unreadOnly = true, int? limit = null, CancellationToken cancellationToken = default)
-        => Task.FromResult<IReadOnlyList<HubNotification>>(agentId is not null && Unread.TryGetValue(agentId, out var list) ? [.. list] : []);
+    {
+        ListingCalls.AddOrUpdate(agentId ?? "", 1, (_, n) => n + 1);
+        return Task.FromResult<IReadOnlyList<HubNotification>>(agentId is not null && Unread.TryGetValue(agentId, out var list) ? [.. list] : []);
+    }
 
     public Task<BudgetHealth> GetBudgetHealthAsync(string agentId, CancellationToken cancellationToken = default)
-        => Task.FromResult(new BudgetHealth { AgentId = agentId });
+    {
+        BudgetCalls.AddOrUpdate(agentId, 1, (_, n) => n + 1);
+        BudgetCallTimes.Enqueue((agentId, _timeProvider.GetUtcNow()));
+        return Task.FromResult(new BudgetHealth { AgentId = agentId, Healthy = Healthy(agentId) });
+    }
 
     public Task<HubHealth> GetHealthAsync(CancellationToken cancellationToken = default)
         => Task.FromResult(new HubHealth { Status = "ok" });

@@ -9,7 +9,7 @@ namespace Botburrow.Agents.Work.Tests;
 /// The one contract both backends pass. Time is a <see cref="FakeTimeProvider"/> (the Redis backend then passes
 /// the client's time into its scripts), so leases and backoff are tested without sleeping.
 /// </summary>
-public abstract class WorkQueueContractTests : IAsyncDisposable
+public abstract partial class WorkQueueContractTests : IAsyncDisposable
 {
     protected static readonly DateTimeOffset Start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 

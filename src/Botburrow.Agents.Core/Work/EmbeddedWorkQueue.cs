@@ -9,7 +9,7 @@ namespace Botburrow.Agents.Work;
 /// memory under one lock so every operation is atomic. Time comes from the <see cref="TimeProvider"/>.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix", Justification = "A work queue is the domain name.")]
-public sealed class EmbeddedWorkQueue : IWorkQueue, ILeaderElection
+public sealed partial class EmbeddedWorkQueue : IWorkQueue, ILeaderElection
 {
     private static readonly WorkPriority[] NotificationOrder = [WorkPriority.High, WorkPriority.Normal];
     private static readonly WorkPriority[] ExplorationOrder = [WorkPriority.Low];

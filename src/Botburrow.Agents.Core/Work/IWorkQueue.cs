@@ -68,4 +68,10 @@ public interface IWorkQueue
 
     /// <summary>The most recently finished activations (<c>work:recent</c>, newest first, capped at <see cref="RecentActivation.Capacity"/>).</summary>
     Task<IReadOnlyList<RecentActivation>> ListRecentAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Those of <paramref name="agentIds"/> that have work queued or running, in one round trip: the coordinator
+    /// skips them (no Hub call) until their activation has ended; an enqueue for them could only be coalesced.
+    /// </summary>
+    Task<IReadOnlySet<string>> BusyAgentsAsync(IReadOnlyCollection<string> agentIds, CancellationToken cancellationToken = default);
 }
