@@ -32,6 +32,7 @@ internal static partial class ThroughputBenchmark
     public static async Task<int> RunAsync(BenchArgs args)
     {
         var n = args.Count ?? (args.Smoke ? 20 : 1000);
+        var warmup = args.Smoke ? 0 : 200;
         var loadBefore = Report.LoadAverage();
         var variants = new List<(string Label, string Cli)>();
         if (args.BaselineCli is { } baseline)
@@ -44,7 +45,7 @@ internal static partial class ThroughputBenchmark
         foreach (var (label, cli) in variants)
         {
             Console.WriteLine($"{label}: {cli}");
-            var result = await RunOnceAsync(label, cli, n, args.TraceDirectory);
+            var result = await RunOnceAsync(label, cli, n, warmup, args.TraceDirectory);
             results.Add(result);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label}: {result.Activations} activations in {result.Seconds:F2} s = {result.PerSecond:F1}/s; coordinator {result.CoordinatorMsPerNotification:F2} ms/notification, runners {result.RunnerMsPerActivation:F2} ms/activation"));
         }
@@ -78,7 +79,7 @@ internal static partial class ThroughputBenchmark
             "A burst of N mentions, posted at once (16 in parallel) to N agents, answered by a real `botburrow coordinator` and two real `botburrow runner --mode notification` child processes (`MAX_CONCURRENT_ACTIVATIONS=1` each, `SCRIPTED_BRAIN=offline`, default log level, JSON logs) against the dev Hub (in the benchmark process, over loopback HTTP) and a fresh loopback `redis-server`. Everything is measured from just before the first mention until the runners have posted the last reply: CPU is utime + stime of each child from `/proc/PID/stat`, Hub calls are the dev Hub's request counts per route and caller (the coordinator is given the Hub as `localhost`, the runners and the benchmark's own posts as `127.0.0.1`), Redis commands the difference of `INFO commandstats`. CPU per unit of work is robust to other load on the machine; the wall-clock rate is not.",
             [
                 "load average before the run: " + loadBefore,
-                string.Create(CultureInfo.InvariantCulture, $"N = {n}; variants in this run: {string.Join(", ", variants.Select(v => v.Label + " (`" + Path.GetRelativePath(Report.FindRoot(), v.Cli) + "`)"))}"),
+                string.Create(CultureInfo.InvariantCulture, $"N = {n}, after a warm-up burst of {warmup} mentions to other agents (not measured: it JIT-compiles the activation path, which the first activations of a process pay once); variants in this run: {string.Join(", ", variants.Select(v => v.Label + " (`" + Path.GetRelativePath(Report.FindRoot(), v.Cli) + "`)"))}"),
             ],
             table,
             string.Join("; ", checks.Select(c => $"{c.Target}: {(c.Met ? "met" : "missed")} ({c.Value})")) + ".",
@@ -86,9 +87,9 @@ internal static partial class ThroughputBenchmark
         return 0;
     }
 
-    private static async Task<Result> RunOnceAsync(string label, string cli, int n, string? traceDirectory)
+    private static async Task<Result> RunOnceAsync(string label, string cli, int n, int warmup, string? traceDirectory)
     {
-        using var agents = AgentFolder.Create(n, "tp");
+        using var agents = AgentFolder.Create(n + warmup, "tp");
         await using var redis = await RedisServer.StartAsync();
         await using var hub = await InProcessFleet.StartHubAsync(agents);
         await using var clients = InProcessFleet.HubClients(hub.Url, hub.AdminKey);
@@ -113,6 +114,12 @@ internal static partial class ThroughputBenchmark
         await coordinator.WaitForEventAsync("config_cache_prewarmed", ready);
         await Task.WhenAll(runners.Select(r => r.WaitForEventAsync("runner_started", ready)));
 
+        if (warmup > 0)
+        {
+            await MentionAllAsync(poster, agents.Names.Skip(n), "warm");
+            await WaitForRepliesAsync(label + " warm-up", runners, coordinator, warmup, 0);
+        }
+
         // Let start-up work (tiered JIT, first polls) settle so the window holds the burst only.
         await Task.Delay(TimeSpan.FromSeconds(3));
         var cpuBefore = new[] { coordinator.CpuSeconds(), runner0.CpuSeconds(), runner1.CpuSeconds() };
@@ -120,41 +127,16 @@ internal static partial class ThroughputBenchmark
         var redisBefore = await CommandStatsAsync(redis.Port);
         var started = Stopwatch.GetTimestamp();
         var traces = traceDirectory is null ? [] : StartTraces(traceDirectory, label, coordinator, runner0);
-        await Parallel.ForEachAsync(
-            agents.Names.Select((name, i) => (name, i)),
-            new ParallelOptions { MaxDegreeOfParallelism = 16 },
-            async (mention, _) => await InProcessFleet.MentionAsync(poster, mention.name, "tp-" + mention.i.ToString(CultureInfo.InvariantCulture)));
+        await MentionAllAsync(poster, agents.Names.Take(n), "burst");
         var posted = Stopwatch.GetElapsedTime(started);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label}: {n} mentions posted in {posted.TotalSeconds:F2} s"));
-
-        var lastProgress = Stopwatch.GetTimestamp();
-        var replies = 0;
-        while (true)
-        {
-            var now = runners.Sum(r => r.Events("activation_completed").Sum(e => Replies(e.Line)));
-            if (now >= n)
-            {
-                break;
-            }
-
-            if (now != replies)
-            {
-                replies = now;
-                lastProgress = Stopwatch.GetTimestamp();
-            }
-            else if (Stopwatch.GetElapsedTime(lastProgress) > TimeSpan.FromSeconds(60))
-            {
-                throw new TimeoutException($"{label}: no reply for 60 s with {replies}/{n} posted; coordinator:\n{coordinator.Tail}\nrunner-0:\n{runner0.Tail}");
-            }
-
-            await Task.Delay(50);
-        }
+        await WaitForRepliesAsync(label, runners, coordinator, n, started);
 
         var cpuAfter = new[] { coordinator.CpuSeconds(), runner0.CpuSeconds(), runner1.CpuSeconds() };
         var hubAfter = hub.RequestCounts;
         var redisAfter = await CommandStatsAsync(redis.Port);
-        var completions = runners.SelectMany(r => r.Events("activation_completed")).ToList();
-        var failures = runners.Sum(r => r.Events("activation_failed").Count);
+        var completions = runners.SelectMany(r => r.Events("activation_completed")).Where(e => e.At >= started).ToList();
+        var failures = runners.Sum(r => r.Events("activation_failed").Count(e => e.At >= started));
         var seconds = (completions.Max(e => e.At) - started) / (double)Stopwatch.Frequency;
         foreach (var trace in traces)
         {
@@ -174,6 +156,39 @@ internal static partial class ThroughputBenchmark
             HubCalls = ByCaller(Difference(hubBefore, hubAfter)),
             RedisCalls = Difference(redisBefore, redisAfter),
         };
+    }
+
+    private static Task MentionAllAsync(IHubClient poster, IEnumerable<string> agents, string tag)
+        => Parallel.ForEachAsync(
+            agents,
+            new ParallelOptions { MaxDegreeOfParallelism = 16 },
+            async (agent, _) => await InProcessFleet.MentionAsync(poster, agent, tag + "-" + agent));
+
+    /// <summary>Waits until the runners have posted <paramref name="count"/> replies in activations completed since <paramref name="since"/>.</summary>
+    private static async Task WaitForRepliesAsync(string label, BotburrowProcess[] runners, BotburrowProcess coordinator, int count, long since)
+    {
+        var lastProgress = Stopwatch.GetTimestamp();
+        var replies = 0;
+        while (true)
+        {
+            var now = runners.Sum(r => r.Events("activation_completed").Where(e => e.At >= since).Sum(e => Replies(e.Line)));
+            if (now >= count)
+            {
+                return;
+            }
+
+            if (now != replies)
+            {
+                replies = now;
+                lastProgress = Stopwatch.GetTimestamp();
+            }
+            else if (Stopwatch.GetElapsedTime(lastProgress) > TimeSpan.FromSeconds(60))
+            {
+                throw new TimeoutException($"{label}: no reply for 60 s with {replies}/{count} posted; coordinator:\n{coordinator.Tail}\nrunner-0:\n{runners[0].Tail}");
+            }
+
+            await Task.Delay(50);
+        }
     }
 
     private static List<Process> StartTraces(string directory, string label, params BotburrowProcess[] processes)

@@ -17,6 +17,7 @@ public sealed class SmokeTests
         ("failover", []),
         ("footprint", ["--count", "100"]),
         ("overhead", ["--count", "10"]),
+        ("throughput", ["--count", "20"]),
     ];
 
     [Fact]
