@@ -11,13 +11,14 @@ namespace Botburrow.Agents.Coordinator;
 /// <summary>
 /// While leading, watches the Hub for agents with unread notifications: its long-poll, or a listing every
 /// <c>POLL_INTERVAL</c> when the Hub has none (the long-poll is probed again after <c>LongPollReprobe</c>), and
-/// schedules INBOX work for each agent whose work is not already queued or running (the queue is asked for the
+/// schedules INBOX work for each agent whose work is not already queued or running (the queue is asked about the
 /// whole batch in one round trip, and a busy agent costs no Hub call: the long-poll keeps reporting it until its
-/// activation has read its notifications, and the poll after that activation completes sees what is left). A failed round is logged with its exception and retried after a backoff; losing
-/// leadership stops the poll in flight.
+/// activation has read its notifications, and the poll after that activation completes sees what is left). A
+/// failed round is logged with its exception and retried after a backoff; losing leadership stops the poll in flight.
 /// </summary>
 internal sealed partial class HubWatchService : CoordinatorLoop
 {
+    private static readonly IReadOnlySet<string> EmptySet = new HashSet<string>(StringComparer.Ordinal);
     private readonly IHubClient _hub;
     private readonly IWorkQueue _queue;
     private readonly WorkScheduler _scheduler;
@@ -25,7 +26,6 @@ internal sealed partial class HubWatchService : CoordinatorLoop
     private readonly LeadershipState _leadership;
     private readonly CoordinatorOptions _options;
     private readonly TimeProvider _timeProvider;
-    private static readonly IReadOnlySet<string> EmptySet = new HashSet<string>(StringComparer.Ordinal);
     private bool _longPoll = true;
     private DateTimeOffset _reprobeAt = DateTimeOffset.MinValue;
     private int _failures;
