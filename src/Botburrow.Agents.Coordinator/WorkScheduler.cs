@@ -27,6 +27,7 @@ internal sealed partial class WorkScheduler
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<WorkScheduler> _logger;
     private readonly ConcurrentDictionary<string, (bool Healthy, DateTimeOffset Until)> _budgets = new(StringComparer.Ordinal);
+    private long _nextBudgetSweepTicks;
 
     public WorkScheduler(IWorkQueue queue, IHubClient hub, IAgentActivityStore activity, DefinitionLookup definitions, LeadershipState leadership, CoordinatorOptions options, TimeProvider timeProvider, ILogger<WorkScheduler> logger)
     {
@@ -188,14 +189,16 @@ internal sealed partial class WorkScheduler
         return false;
     }
 
-    /// <summary>Keeps the budget cache to about the agents seen within one TTL.</summary>
+    /// <summary>At most once per TTL, drops expired answers: the cache holds about the agents seen within two TTLs.</summary>
     private void ForgetExpiredBudgets(DateTimeOffset now)
     {
-        if (_budgets.Count < 1024)
+        // The HubWatch and staleness loops both check budgets; a sweep now and then by either is enough.
+        if (now.UtcTicks < Volatile.Read(ref _nextBudgetSweepTicks))
         {
             return;
         }
 
+        Volatile.Write(ref _nextBudgetSweepTicks, (now + _options.BudgetHealthTtl).UtcTicks);
         foreach (var (agent, budget) in _budgets)
         {
             if (budget.Until <= now)

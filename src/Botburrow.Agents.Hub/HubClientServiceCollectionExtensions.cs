@@ -35,7 +35,7 @@ public static class HubClientServiceCollectionExtensions
         })
 
         // The factory's request logging (a scope and up to four events per request) is filtered out anyway; the
-        // client logs its own hub_request_* events.
+        // client logs what matters itself (hub_request_retry, hub_answer_incomplete).
         .RemoveAllLoggers()
         .AddResilienceHandler(HubResilience.PipelineName, (pipeline, context) =>
         {
