@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Botburrow.Agents.Coordinator.Doctor;
+namespace Botburrow.Agents.Doctor;
 
 /// <summary>One finding of <c>botburrow doctor</c>: which check, its status, what was seen and what to do.</summary>
 public sealed record DoctorFinding

@@ -9,7 +9,7 @@ using Botburrow.Agents.Definitions.Sources;
 using Botburrow.Agents.Hub;
 using Botburrow.Agents.Work;
 
-namespace Botburrow.Agents.Coordinator.Doctor;
+namespace Botburrow.Agents.Doctor;
 
 /// <summary>
 /// <c>botburrow doctor</c>: every diagnosis of the troubleshooting guide that can be automated, as one check each.

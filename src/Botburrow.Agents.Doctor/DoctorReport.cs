@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Botburrow.Agents.Coordinator.Doctor;
+namespace Botburrow.Agents.Doctor;
 
 /// <summary>Everything <c>botburrow doctor</c> found, in check order.</summary>
 public sealed record DoctorReport

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Botburrow.Agents.Coordinator.Doctor;
+namespace Botburrow.Agents.Doctor;
 
 /// <summary>How a doctor check came out. On the wire: <c>ok</c>, <c>warn</c>, <c>fail</c>.</summary>
 public enum DoctorStatus

@@ -3,7 +3,7 @@ using Botburrow.Agents.Definitions.Sources;
 using Botburrow.Agents.Hub;
 using Botburrow.Agents.Work;
 
-namespace Botburrow.Agents.Coordinator.Doctor;
+namespace Botburrow.Agents.Doctor;
 
 /// <summary>What the doctor examines. Absent parts are reported as not checked (or as the reason they are absent).</summary>
 public sealed record DoctorTargets
