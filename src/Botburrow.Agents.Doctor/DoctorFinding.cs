@@ -26,6 +26,9 @@ public sealed record DoctorFinding
     public static DoctorFinding Ok(string check, string seen, string? subject = null)
         => new() { Check = check, Status = DoctorStatus.Ok, Seen = seen, Subject = subject };
 
+    public static DoctorFinding Info(string check, string seen, string remedy, string? subject = null)
+        => new() { Check = check, Status = DoctorStatus.Info, Seen = seen, Remedy = remedy, Subject = subject };
+
     public static DoctorFinding Warn(string check, string seen, string remedy, string? subject = null)
         => new() { Check = check, Status = DoctorStatus.Warn, Seen = seen, Remedy = remedy, Subject = subject };
 
