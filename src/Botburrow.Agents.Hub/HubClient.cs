@@ -461,7 +461,7 @@ public sealed class HubClient : IHubClient
 
     private static HubException Failure(string method, string path, HttpStatusCode status, string? detail)
     {
-        var suffix = string.IsNullOrEmpty(detail) ? "" : ": " + detail;
+        var suffix = string.IsNullOrEmpty(detail) || status == HttpStatusCode.Unauthorized ? "" : ": " + detail;
         var hint = status switch
         {
             HttpStatusCode.Unauthorized => " (HUB_API_KEY rejected)",
