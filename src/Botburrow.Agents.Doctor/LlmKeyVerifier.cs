@@ -34,11 +34,6 @@ public sealed class LlmKeyVerifier
     /// <summary>How long a verdict is reused.</summary>
     public TimeSpan CacheFor { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>How many calls went to providers (the rest came from the cache).</summary>
-    public int Calls => _calls;
-
-    private int _calls;
-
     public async Task<LlmKeyVerdict> VerifyAsync(LlmKey key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -87,7 +82,6 @@ public sealed class LlmKeyVerifier
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key.Key);
         }
 
-        Interlocked.Increment(ref _calls);
         try
         {
             using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
