@@ -231,6 +231,12 @@ internal sealed class BotburrowProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A field of a JSON log line by its message-template name (<c>AgentId</c>), written as such by older builds and
+    /// in snake_case (<c>agent_id</c>) by current ones; empty when absent.
+    /// </summary>
     public static string Field(JsonElement line, string name)
-        => line.TryGetProperty(name, out var value) ? value.ValueKind == JsonValueKind.String ? value.GetString() ?? "" : value.ToString() : "";
+        => line.TryGetProperty(name, out var value) || line.TryGetProperty(JsonNamingPolicy.SnakeCaseLower.ConvertName(name), out value)
+            ? value.ValueKind == JsonValueKind.String ? value.GetString() ?? "" : value.ToString()
+            : "";
 }
