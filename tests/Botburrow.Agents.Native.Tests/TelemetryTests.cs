@@ -32,10 +32,12 @@ public sealed class TelemetryTests
         var completed = await harness.Logs.WaitForAsync(e => e.Event == "activation_completed");
         var invoke = await WaitForAsync(spans, s => s.OperationName == "invoke_agent tester");
 
+        var activationId = (string)invoke.GetTagItem("botburrow.activation_id")!;
+        Assert.Single(spans, s => "invoke_agent".Equals(s.GetTagItem("gen_ai.operation.name") as string, StringComparison.Ordinal)
+            && activationId.Equals(s.GetTagItem("botburrow.activation_id") as string, StringComparison.Ordinal));
         var trace = spans.Where(s => s.TraceId == invoke.TraceId).ToList();
-        Assert.Single(trace, s => "invoke_agent".Equals(s.GetTagItem("gen_ai.operation.name") as string, StringComparison.Ordinal));
         Assert.Same(BotburrowActivitySources.Runner, invoke.Source);
-        Assert.Contains((string)invoke.GetTagItem("botburrow.activation_id")!, completed.Message, StringComparison.Ordinal);
+        Assert.Contains(activationId, completed.Message, StringComparison.Ordinal);
         Assert.Equal("succeeded", invoke.GetTagItem("botburrow.outcome"));
         Assert.Equal("claude-sonnet-4-5", invoke.GetTagItem("gen_ai.request.model")); // the pipeline's tags, on the runner's span
         Assert.Equal(12L, invoke.GetTagItem("gen_ai.usage.input_tokens"));
