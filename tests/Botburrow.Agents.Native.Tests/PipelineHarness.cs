@@ -45,9 +45,10 @@ internal sealed class PipelineHarness : IAsyncDisposable
     /// <summary>
     /// Starts everything for one agent named <c>tester</c> whose config is <paramref name="configYaml"/> (the name line
     /// is added); with <paramref name="withRunner"/> also a runner service over an embedded work queue
-    /// (<see cref="StartRunnerAsync"/>, <see cref="EnqueueAsync"/>).
+    /// (<see cref="StartRunnerAsync"/>, <see cref="EnqueueAsync"/>); with <paramref name="brain"/> the agent thinks with
+    /// that in-memory model instead of the fake model server.
     /// </summary>
-    public static async Task<PipelineHarness> StartAsync(string configYaml, Func<int, FakeTurn> script, double dailyLimitUsd = 10, string? systemPrompt = null, IReadOnlyDictionary<string, string>? skills = null, bool withRunner = false)
+    public static async Task<PipelineHarness> StartAsync(string configYaml, Func<int, FakeTurn> script, double dailyLimitUsd = 10, string? systemPrompt = null, IReadOnlyDictionary<string, string>? skills = null, bool withRunner = false, FakeChatClient? brain = null)
     {
         var root = Path.Combine(Path.GetTempPath(), "botburrow-native-" + Guid.NewGuid().ToString("N")[..10]);
         Directory.CreateDirectory(Path.Combine(root, "agents", "tester"));
@@ -87,6 +88,11 @@ internal sealed class PipelineHarness : IAsyncDisposable
             o.ApiKey = hub.AdminKey;
         });
         services.AddAgentDefinitions(settings);
+        if (brain is not null)
+        {
+            services.AddSingleton(new BrainFactory(settings, TimeProvider.System, _ => brain));
+        }
+
         if (withRunner)
         {
             services.AddSingleton(sp => new EmbeddedWorkQueue(WorkQueueOptions.FromSettings(settings), TimeProvider.System, sp.GetRequiredService<ILogger<EmbeddedWorkQueue>>()));
