@@ -50,7 +50,8 @@ public sealed class ActivationToolProvider
     /// <summary>
     /// What <paramref name="agent"/> may use in activation <paramref name="activationId"/> when the runner calls its
     /// model itself: the in-process Hub tools its grants allow (each post first asked of
-    /// <paramref name="beforeWrite"/>) and its MCP servers, started. Throws <see cref="McpServerException"/> when a
+    /// <paramref name="beforeWrite"/>) and its MCP servers, started (each tool call first asked of
+    /// <paramref name="beforeWrite"/> as well; a refused call answers the model with an error and is not made). Throws <see cref="McpServerException"/> when a
     /// server cannot start or lacks its credential and <see cref="PermissionsPolicyException"/> when the policy file
     /// is malformed.
     /// </summary>
@@ -76,7 +77,8 @@ public sealed class ActivationToolProvider
                 native,
                 new McpStartContext { AgentName = agent.Name, ActivationId = activationId, Grants = grants, WorkspaceDirectory = workspace.Create() },
                 cancellationToken);
-            tools.AddRange(session.Tools);
+            // Every MCP tool call is an effect of the activation: each first asks beforeWrite (the lease).
+            tools.AddRange(session.Tools.Select(t => t is McpToolFunction mcp ? mcp.FencedBy(beforeWrite) : t));
             return new ActivationTools(tools, session, workspace, grants, writes, [], null);
         }
         catch

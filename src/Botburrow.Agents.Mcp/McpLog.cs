@@ -21,7 +21,16 @@ internal static partial class McpLog
     public static partial void ToolsHidden(ILogger logger, string server, string agentId, string grant, string tools);
 
     [LoggerMessage(EventName = "mcp_tool_timeout", Level = LogLevel.Warning, Message = "MCP tool '{Tool}' timed out after {Seconds} s")]
-    public static partial void ToolTimeout(ILogger logger, string tool, double seconds);
+    public static partial void ToolTimeout(ILogger logger, string tool, double seconds, Exception exception);
+
+    [LoggerMessage(EventName = "mcp_tool_call", Level = LogLevel.Information, Message = "mcp_tool_call: MCP server '{Server}' tool '{Tool}' response {Outcome} after {DurationMs:0} ms")]
+    public static partial void ToolCall(ILogger logger, string server, string tool, string outcome, double durationMs);
+
+    [LoggerMessage(EventName = "mcp_tool_error", Level = LogLevel.Warning, Message = "mcp_tool_error: MCP server '{Server}' tool '{Tool}' failed after {DurationMs:0} ms: {Error}")]
+    public static partial void ToolError(ILogger logger, string server, string tool, double durationMs, string error, Exception exception);
+
+    [LoggerMessage(EventName = "mcp_tool_refused", Level = LogLevel.Warning, Message = "mcp_tool_refused: MCP server '{Server}' tool '{Tool}' not called (tool_call refused): {Reason}")]
+    public static partial void ToolRefused(ILogger logger, string server, string tool, string reason);
 
     [LoggerMessage(EventName = "mcp_server_stopped", Level = LogLevel.Debug, Message = "MCP server '{Server}' stopped")]
     public static partial void ServerStopped(ILogger logger, string server);

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using Botburrow.Agents.Hosting;
 using Botburrow.Agents.Runner.Activation;
 using Botburrow.Agents.ServiceDefaults.Metrics;
-using Botburrow.Agents.ServiceDefaults.Telemetry;
 using Botburrow.Agents.Work;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -146,13 +145,7 @@ public sealed partial class RunnerService : BackgroundService
         });
         var priority = item.Priority.ToString().ToLowerInvariant();
         LogActivationStarting(_logger, item.AgentId, work.ActivationId, taskType, priority, item.Attempt);
-        _ = ActivityContext.TryParse(item.TraceParent, null, out var parent);
-        using var span = BotburrowActivitySources.Runner.StartActivity(ActivityKind.Consumer, parent, name: "invoke_agent " + item.AgentId);
-        span?.SetTag("gen_ai.operation.name", "invoke_agent");
-        span?.SetTag("gen_ai.agent.name", item.AgentId);
-        span?.SetTag("botburrow.activation_id", work.ActivationId);
-        span?.SetTag("botburrow.task_type", taskType);
-        span?.SetTag("botburrow.attempt", item.Attempt);
+        using var span = RunnerTelemetry.StartInvokeAgent(work);
 
         var outcome = WorkOutcome.Failed;
         string? error = null;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Botburrow.Agents.Runner.Execution;
+using Botburrow.Agents.Testing;
 using Botburrow.Agents.Work;
 using Xunit;
 
@@ -91,6 +92,25 @@ public sealed class ClaudeCodeExecutorTests
         request.Headers.TryAddWithoutValidation("Authorization", authorization);
         using var revoked = await http.SendAsync(request, Ct);
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, revoked.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_runner_that_lost_the_lease_does_not_start_the_tool()
+    {
+        await using var harness = await ExecutorHarness.StartAsync(ExecutorHarness.Config("claude-code"), "claude");
+        harness.Cli!.Prints(Result("Should never be posted."));
+        var post = await harness.PostAsync("@coder hello", Ct);
+        var lease = new SwitchableLease("fence-1");
+        lease.Lose("taken over by runner-2");
+
+        var report = await harness.ActivateAsync(TaskType.Inbox, "act-claude-lease", lease, Ct);
+
+        Assert.Equal(WorkOutcome.Cancelled, report.Outcome);
+        Assert.Equal("lease lost: taken over by runner-2", report.Error);
+        Assert.Empty(harness.Cli.Runs);
+        Assert.Empty(await harness.AgentCommentsAsync(post, Ct));
+        Assert.Equal(1, await harness.UnreadAsync(Ct));
+        Assert.Single(harness.Logs.Entries, e => e.Event == "executor_not_started");
     }
 
     [Fact]

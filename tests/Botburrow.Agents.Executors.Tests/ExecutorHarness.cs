@@ -187,6 +187,10 @@ internal sealed class ExecutorHarness : IAsyncDisposable
         return _services.GetRequiredService<ActivationPipeline>().RunAsync(work, UnfencedLease.For(work), cancellationToken);
     }
 
+    /// <summary>Runs one activation under <paramref name="lease"/>.</summary>
+    public Task<ActivationReport> ActivateAsync(TaskType task, string activationId, IActivationLease lease, CancellationToken cancellationToken)
+        => _services.GetRequiredService<ActivationPipeline>().RunAsync(TestWork.Claimed("coder", task, activationId), lease, cancellationToken);
+
     public async Task<int> UnreadAsync(CancellationToken cancellationToken)
         => (await HubClient.ListNotificationsAsync("coder", unreadOnly: true, cancellationToken: cancellationToken)).Count;
 

@@ -86,6 +86,9 @@ public sealed class ProcessTreeAndAvailabilityTests
         Assert.NotNull(backoff.Until);
         await harness.Logs.WaitForAsync(e => e.Event == "agent_circuit_breaker");
         Assert.Equal(1, await harness.UnreadAsync(Ct));
+
+        // Reported once, at start (the availability check before each activation logs nothing of its own).
+        Assert.Single(harness.Logs.Entries, e => e.Event == "executor_not_available" && e.Message.Contains("'claude-code'", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -109,6 +109,28 @@ public sealed class ActivationToolProviderTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task An_MCP_tool_call_after_the_lease_is_lost_is_answered_with_an_error_and_not_made()
+    {
+        var lease = new SwitchableLease("fence-1");
+        var agent = Agent("native", []) with
+        {
+            Capabilities = new CapabilitiesConfig { McpServers = [new McpServerReference { Name = "mine", Command = "dotnet", Args = [TestServerPaths.Assembly] }] },
+        };
+        await using var tools = await Provider(null).OpenAsync(agent, "a-lease", ct => lease.CheckAsync(irreversible: true, ct), TestContext.Current.CancellationToken);
+        var note = (Microsoft.Extensions.AI.AIFunction)tools.Tools.Single(t => t.Name == "mine__write_note");
+
+        var made = await note.InvokeAsync(new() { ["text"] = "first" }, TestContext.Current.CancellationToken);
+        lease.Lose("taken over by runner-2");
+        var refused = await note.InvokeAsync(new() { ["text"] = "second" }, TestContext.Current.CancellationToken);
+
+        Assert.Equal("noted: first", McpServerManagerTests.ResultText(made));
+        Assert.Equal("Error: the call to mine__write_note was refused and not made: taken over by runner-2", refused);
+        Assert.Single(_logs.Entries, e => e.Event == "mcp_tool_call"); // only the first reached the server
+        Assert.Contains("taken over by runner-2", Assert.Single(_logs.Entries, e => e.Event == "mcp_tool_refused").Message, StringComparison.Ordinal);
+        Assert.Equal(2, lease.Checks);
+    }
+
+    [Fact]
     public async Task A_malformed_policy_fails_the_activation_with_file_and_line()
     {
         var policy = Path.Combine(_root, "bad.yaml");

@@ -76,6 +76,10 @@ public sealed class McpServerManagerTests : IDisposable
         Assert.Equal(["test__add", "test__cwd", "test__get_env", "test__wait", "test__write_note"], session.Tools.Select(t => t.Name).Order(StringComparer.Ordinal));
         Assert.Equal("5", await CallAsync(session, "test__add", new() { ["a"] = 2, ["b"] = 3 }));
         Assert.Equal("noted: hi", await CallAsync(session, "test__write_note", new() { ["text"] = "hi" }));
+        var calls = _logs.Entries.Where(e => e.Event == "mcp_tool_call").Select(e => e.Message).ToList();
+        Assert.Equal(2, calls.Count);
+        Assert.All(calls, m => Assert.Matches("(?i)tool_call", m)); // what the guide greps for
+        Assert.Contains(calls, m => m.Contains("MCP server 'test' tool 'test__add' response ok after", StringComparison.Ordinal));
         await _logs.WaitForAsync(e => e.Event == "mcp_server_started" && e.Message.Contains("'test'", StringComparison.Ordinal));
     }
 
@@ -147,6 +151,11 @@ public sealed class McpServerManagerTests : IDisposable
         var wait = (AIFunction)session.Tools.Single(t => t.Name == "test__wait");
         var ex = await Assert.ThrowsAsync<TimeoutException>(async () => await wait.InvokeAsync(new() { ["milliseconds"] = 60_000 }, TestContext.Current.CancellationToken));
         Assert.Equal("MCP tool 'test__wait' timed out after 2 s (MCP_TIMEOUT)", ex.Message);
+        var error = Assert.Single(_logs.Entries, e => e.Event == "mcp_tool_error");
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, error.Level);
+        Assert.Matches("(?i)mcp.*error", error.Message); // what the guide greps for
+        Assert.Contains("'test__wait'", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_logs.Entries, e => e.Event == "mcp_tool_call");
     }
 
     private static McpServerReference BuiltIn(string name) => new() { Name = name };

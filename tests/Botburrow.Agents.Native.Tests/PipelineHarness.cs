@@ -6,6 +6,7 @@ using Botburrow.Agents.Runner.Execution;
 using Botburrow.Agents.Testing;
 using Botburrow.Agents.Work;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Botburrow.Agents.Native.Tests;
 
@@ -19,13 +20,17 @@ internal sealed class PipelineHarness : IAsyncDisposable
     private readonly ServiceProvider _services;
     private int _writes;
 
-    private PipelineHarness(string root, DevHubServer hub, FakeModelServer model, ServiceProvider services)
+    private PipelineHarness(string root, DevHubServer hub, FakeModelServer model, ServiceProvider services, LogCapture logs)
     {
         _root = root;
         Hub = hub;
         Model = model;
         _services = services;
+        Logs = logs;
     }
+
+    /// <summary>Every log line of the pipeline (and the runner), Debug and up.</summary>
+    public LogCapture Logs { get; }
 
     public DevHubServer Hub { get; }
 
@@ -37,8 +42,13 @@ internal sealed class PipelineHarness : IAsyncDisposable
 
     public ITranscriptStore Transcripts => _services.GetRequiredService<ITranscriptStore>();
 
-    /// <summary>Starts everything for one agent named <c>tester</c> whose config is <paramref name="configYaml"/> (the name line is added).</summary>
-    public static async Task<PipelineHarness> StartAsync(string configYaml, Func<int, FakeTurn> script, double dailyLimitUsd = 10, string? systemPrompt = null, IReadOnlyDictionary<string, string>? skills = null)
+    /// <summary>
+    /// Starts everything for one agent named <c>tester</c> whose config is <paramref name="configYaml"/> (the name line
+    /// is added); with <paramref name="withRunner"/> also a runner service over an embedded work queue
+    /// (<see cref="StartRunnerAsync"/>, <see cref="EnqueueAsync"/>); with <paramref name="brain"/> the agent thinks with
+    /// that in-memory model instead of the fake model server.
+    /// </summary>
+    public static async Task<PipelineHarness> StartAsync(string configYaml, Func<int, FakeTurn> script, double dailyLimitUsd = 10, string? systemPrompt = null, IReadOnlyDictionary<string, string>? skills = null, bool withRunner = false, FakeChatClient? brain = null)
     {
         var root = Path.Combine(Path.GetTempPath(), "botburrow-native-" + Guid.NewGuid().ToString("N")[..10]);
         Directory.CreateDirectory(Path.Combine(root, "agents", "tester"));
@@ -70,15 +80,27 @@ internal sealed class PipelineHarness : IAsyncDisposable
             [SettingNames.AgentDefinitionsPath] = root,
         });
         var services = new ServiceCollection();
-        services.AddLogging();
+        var logs = new LogCapture();
+        services.AddLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
         services.AddHubClient(o =>
         {
             o.BaseUrl = hub.Url;
             o.ApiKey = hub.AdminKey;
         });
         services.AddAgentDefinitions(settings);
-        services.AddRunner(settings, withService: false);
-        return new PipelineHarness(root, hub, model, services.BuildServiceProvider());
+        if (brain is not null)
+        {
+            services.AddSingleton(new BrainFactory(settings, TimeProvider.System, _ => brain));
+        }
+
+        if (withRunner)
+        {
+            services.AddSingleton(sp => new EmbeddedWorkQueue(WorkQueueOptions.FromSettings(settings), TimeProvider.System, sp.GetRequiredService<ILogger<EmbeddedWorkQueue>>()));
+            services.AddSingleton<IWorkQueue>(sp => sp.GetRequiredService<EmbeddedWorkQueue>());
+        }
+
+        services.AddRunner(settings, withService: withRunner);
+        return new PipelineHarness(root, hub, model, services.BuildServiceProvider(), logs);
     }
 
     /// <summary>A person's post in m/general (mentioning the agent when the text says so); returns its id.</summary>
@@ -94,6 +116,21 @@ internal sealed class PipelineHarness : IAsyncDisposable
         return _services.GetRequiredService<ActivationPipeline>().RunAsync(work, UnfencedLease.For(work), cancellationToken);
     }
 
+    /// <summary>Runs one activation under <paramref name="lease"/>.</summary>
+    public Task<ActivationReport> ActivateAsync(TaskType task, string activationId, IActivationLease lease, CancellationToken cancellationToken)
+        => _services.GetRequiredService<ActivationPipeline>().RunAsync(TestWork.Claimed("tester", task, activationId), lease, cancellationToken);
+
+    /// <summary>Starts the runner service (harnesses started with a runner).</summary>
+    public Task StartRunnerAsync(CancellationToken cancellationToken) => _services.GetRequiredService<Runner.RunnerService>().StartAsync(cancellationToken);
+
+    /// <summary>Puts one <paramref name="task"/> item for <c>tester</c> on the runner's queue, as the coordinator would.</summary>
+    public async Task EnqueueAsync(TaskType task, CancellationToken cancellationToken)
+    {
+        var queue = _services.GetRequiredService<EmbeddedWorkQueue>();
+        var lease = await queue.TryAcquireOrRenewAsync("test-coordinator", TimeSpan.FromMinutes(10), cancellationToken);
+        await queue.EnqueueAsync(new WorkItem { AgentId = "tester", TaskType = task, Priority = WorkPriority.High, CreatedAt = TimeProvider.System.GetUtcNow() }, lease!.Epoch, cancellationToken);
+    }
+
     public async Task<int> UnreadAsync(CancellationToken cancellationToken)
         => (await HubClient.ListNotificationsAsync("tester", unreadOnly: true, cancellationToken: cancellationToken)).Count;
 
@@ -103,6 +140,11 @@ internal sealed class PipelineHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_services.GetService<Runner.RunnerService>() is { } runner)
+        {
+            await runner.StopAsync(CancellationToken.None);
+        }
+
         await _services.DisposeAsync();
         await Model.DisposeAsync();
         await Hub.DisposeAsync();

@@ -78,7 +78,7 @@ public sealed partial class ActivationPipeline
         // may be stale by the time a runner claims it (an edited definition, spending since, notifications answered
         // by an earlier activation). The runner reads them again here, at claim time, and its read is the one that counts.
         var agent = await _definitions.GetAsync(work.Item.AgentId, cancellationToken);
-        using var span = StartInvokeAgent(work, agent);
+        var span = TagInvokeAgent(agent);
 
         var budget = await TryGetBudgetAsync(agent.Name, cancellationToken);
         if (budget is { Healthy: false })
@@ -168,17 +168,16 @@ public sealed partial class ActivationPipeline
         return ActivationReporting.Report(run, outcome, error);
     }
 
-    private static Activity? StartInvokeAgent(ClaimedWork work, AgentDefinition agent)
+    /// <summary>
+    /// The activation's <c>invoke_agent</c> span (the runner's) with what only the definition tells: the agent's
+    /// display name, provider and model. The pipeline starts no span of its own.
+    /// </summary>
+    private static Activity? TagInvokeAgent(AgentDefinition agent)
     {
-        ActivityContext.TryParse(work.Item.TraceParent, null, out var parent);
-        var span = RunnerTelemetry.Source.StartActivity("invoke_agent " + agent.Name, ActivityKind.Internal, parent);
-        span?.SetTag("gen_ai.operation.name", "invoke_agent");
-        span?.SetTag("gen_ai.agent.id", agent.Name);
+        var span = RunnerTelemetry.CurrentInvokeAgent();
         span?.SetTag("gen_ai.agent.name", agent.DisplayName ?? agent.Name);
         span?.SetTag("gen_ai.provider.name", agent.Brain.Provider.ToString().ToLowerInvariant());
         span?.SetTag("gen_ai.request.model", agent.Brain.Model);
-        span?.SetTag("botburrow.activation_id", work.ActivationId);
-        span?.SetTag("botburrow.task", work.Item.TaskType.ToString().ToLowerInvariant());
         return span;
     }
 

@@ -7,7 +7,7 @@ namespace Botburrow.Agents.Runner.Execution;
 /// <summary>
 /// Sits under function invocation and sees every model turn of the agent loop: before a turn it checks the
 /// budget (<see cref="ActivationMeter.EnsureBudgetFor"/>); after it, it meters the usage, records the
-/// conversation, logs the <c>iteration</c> debug event, and stops the loop when the turn was the last one
+/// conversation, logs the <c>iteration</c> event (Information), and stops the loop when the turn was the last one
 /// <c>max_iterations</c> allows and the model still asks for tools.
 /// </summary>
 internal sealed partial class AgentTurnChatClient : DelegatingChatClient
@@ -82,7 +82,7 @@ internal sealed partial class AgentTurnChatClient : DelegatingChatClient
         }
     }
 
-    [LoggerMessage(EventName = "iteration", Level = LogLevel.Debug, Message = "Agent {Agent} iteration {Iteration}/{MaxIterations}: {ToolCalls} tool call(s), {InputTokens} in / {OutputTokens} out tokens")]
+    [LoggerMessage(EventName = "iteration", Level = LogLevel.Information, Message = "Agent {Agent} iteration {Iteration}/{MaxIterations}: {ToolCalls} tool call(s), {InputTokens} in / {OutputTokens} out tokens")]
     private static partial void LogIteration(ILogger logger, string agent, int iteration, int maxIterations, int toolCalls, long inputTokens, long outputTokens);
 
     [LoggerMessage(EventName = "model_output", Level = LogLevel.Trace, Message = "Agent {Agent} iteration {Iteration} model output: {Text}")]

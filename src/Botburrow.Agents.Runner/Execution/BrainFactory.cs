@@ -23,6 +23,18 @@ public sealed class BrainFactory
     private readonly TimeProvider _timeProvider;
     private readonly PermissionsPolicySource _permissions;
     private readonly ScriptedScript? _sharedScript;
+    private readonly Func<AgentDefinition, IChatClient>? _brain;
+
+    /// <summary>
+    /// A factory whose agents all think with the <see cref="IChatClient"/> <paramref name="brain"/> returns (an
+    /// in-memory model, for tests and embedders); no provider key is needed. The caller disposes each client it gets.
+    /// </summary>
+    public BrainFactory(BotburrowSettings settings, TimeProvider timeProvider, Func<AgentDefinition, IChatClient> brain)
+        : this(settings, timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(brain);
+        _brain = brain;
+    }
 
     public BrainFactory(BotburrowSettings settings, TimeProvider timeProvider)
     {
@@ -47,7 +59,7 @@ public sealed class BrainFactory
     public string? CheckAvailability(AgentDefinition agent)
     {
         ArgumentNullException.ThrowIfNull(agent);
-        if (IsScripted)
+        if (IsScripted || _brain is not null)
         {
             return null;
         }
@@ -58,6 +70,11 @@ public sealed class BrainFactory
     public IChatClient Create(AgentDefinition agent)
     {
         ArgumentNullException.ThrowIfNull(agent);
+        if (_brain is not null)
+        {
+            return _brain(agent);
+        }
+
         if (IsScripted)
         {
             var script = _sharedScript ?? LoadAgentScript(agent.Name);

@@ -48,6 +48,8 @@ public sealed class NativeExecutor : IAgentExecutor
         {
             var postsBefore = tools.HubWrites.Count;
             var answer = await loop.AnswerAsync(context, SystemPrompt, tools.Tools, question, conversation, cancellationToken);
+
+            // Posts the Hub tools made (a refused hub_post is not one): the final text is then not posted again.
             return tools.HubWrites.Count > postsBefore ? answer with { PublishedThroughTool = true } : answer;
         }
 

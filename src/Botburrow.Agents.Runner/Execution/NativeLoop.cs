@@ -12,9 +12,6 @@ namespace Botburrow.Agents.Runner.Execution;
 /// </summary>
 public sealed class NativeLoop
 {
-    /// <summary>The Hub's post tool (in-process, or namespaced <c>hub__hub_post</c> through MCP).</summary>
-    private const string HubPostTool = "hub_post";
-
     private readonly BrainFactory _brains;
     private readonly ILoggerFactory _loggerFactory;
     private readonly NativeExecutorOptions _options;
@@ -92,8 +89,6 @@ public sealed class NativeLoop
             OutputTokens = meter.OutputTokens - outputBefore,
             Iterations = turns.Turns,
             Metered = true,
-            PublishedThroughTool = contents.OfType<FunctionCallContent>()
-                .Any(c => c.Name == HubPostTool || c.Name.EndsWith("__" + HubPostTool, StringComparison.Ordinal)),
         };
     }
 }

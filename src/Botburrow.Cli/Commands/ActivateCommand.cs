@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Botburrow.Agents.Configuration;
+using Botburrow.Agents.Runner;
 using Botburrow.Agents.Runner.Activation;
 using Botburrow.Agents.Work;
 using Microsoft.Extensions.DependencyInjection;
@@ -58,6 +59,7 @@ internal sealed class ActivateCommand : Command
             },
         };
 
+        using var span = RunnerTelemetry.StartInvokeAgent(work);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(settings.ActivationTimeout);
         try

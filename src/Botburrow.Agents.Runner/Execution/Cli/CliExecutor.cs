@@ -76,6 +76,9 @@ public sealed partial class CliExecutor : IAgentExecutor
     public async ValueTask<IExecutorSession> OpenAsync(ActivationContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
+
+        // The selector found the program when it chose this executor; a tool removed since fails here.
+        var program = Locate() ?? throw new ActivationFailedException($"Executor '{Tool.TypeName}' not available: '{Tool.Program}' not found on PATH");
         ActivationTools opened;
         try
         {
@@ -86,17 +89,15 @@ public sealed partial class CliExecutor : IAgentExecutor
             throw new ActivationFailedException(ex.Message, ex);
         }
 
-        return new CliSession(this, context, opened);
+        return new CliSession(this, context, opened, program);
     }
 
     /// <summary>Runs the tool once on <paramref name="question"/> in the session's workspace.</summary>
-    internal async Task<AgentAnswer> AnswerAsync(ActivationContext context, ActivationTools tools, string systemPrompt, AgentQuestion question, ConversationRecorder conversation, CancellationToken cancellationToken)
+    internal async Task<AgentAnswer> AnswerAsync(ActivationContext context, ActivationTools tools, string program, string systemPrompt, AgentQuestion question, ConversationRecorder conversation, CancellationToken cancellationToken)
     {
         var agent = context.Agent;
         var workspace = tools.WorkspaceDirectory ?? throw new InvalidOperationException($"Executor '{Tool.TypeName}' needs the activation's workspace");
 
-        // The program was found when the executor was chosen for this activation; a tool removed since fails here.
-        var program = Locate() ?? throw new ActivationFailedException($"Executor '{Tool.TypeName}' not available: '{Tool.Program}' not found on PATH");
         var meter = context.Meter;
         var request = new CliRequest
         {

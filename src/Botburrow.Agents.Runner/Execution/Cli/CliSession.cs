@@ -8,7 +8,7 @@ namespace Botburrow.Agents.Runner.Execution.Cli;
 /// first, with a token of the activation's); each question runs the tool once. Disposing it revokes the token and
 /// removes the workspace.
 /// </summary>
-internal sealed class CliSession(CliExecutor executor, ActivationContext context, ActivationTools tools) : IExecutorSession
+internal sealed class CliSession(CliExecutor executor, ActivationContext context, ActivationTools tools, string program) : IExecutorSession
 {
     // A CLI tool calls its own tools (the servers it starts); the model is given none of the runner's.
     public string SystemPrompt { get; } = PromptBuilder.SystemPrompt(context.Agent, tools.Tools);
@@ -18,7 +18,7 @@ internal sealed class CliSession(CliExecutor executor, ActivationContext context
         ArgumentNullException.ThrowIfNull(question);
         ArgumentNullException.ThrowIfNull(conversation);
         var postsBefore = tools.HubWrites.Count;
-        var answer = await executor.AnswerAsync(context, tools, SystemPrompt, question, conversation, cancellationToken);
+        var answer = await executor.AnswerAsync(context, tools, program, SystemPrompt, question, conversation, cancellationToken);
 
         // The tool already published through the runner's Hub endpoint: its final text is not posted again.
         return tools.HubWrites.Count > postsBefore ? answer with { PublishedThroughTool = true } : answer;
