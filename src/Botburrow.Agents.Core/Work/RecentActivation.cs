@@ -43,6 +43,7 @@ public sealed record RecentActivation
         WorkOutcome.Succeeded => "succeeded",
         WorkOutcome.Failed => "failed",
         WorkOutcome.Cancelled => "cancelled",
+        WorkOutcome.StoppedByOperator => "stopped_by_operator",
         _ => "refused_by_budget",
     };
 
