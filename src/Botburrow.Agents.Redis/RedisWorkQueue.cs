@@ -124,6 +124,7 @@ public sealed class RedisWorkQueue : IWorkQueue, ILeaderElection
             heartbeat.InFlight,
             heartbeat.StartedAt.ToUnixTimeMilliseconds(),
             _options.FastFailureDetection ? _connection.ClientName : "",
+            heartbeat.LeasesLost,
         };
         args.AddRange(activationIds.Select(id => (RedisValue)id));
         var result = await RunAsync("heartbeat", WorkScripts.Heartbeat, [.. args], cancellationToken);
@@ -198,15 +199,27 @@ public sealed class RedisWorkQueue : IWorkQueue, ILeaderElection
         await RunAsync("hand back", WorkScripts.HandBack, [work.ActivationId, work.Item.AgentId, work.RunnerId, work.FencingToken.ToString(CultureInfo.InvariantCulture)], cancellationToken);
     }
 
-    public async Task<int> ReapAsync(CancellationToken cancellationToken = default)
+    public async Task<int> ReclaimDisconnectedAsync(CancellationToken cancellationToken = default)
     {
-        var total = 0;
         var dead = await _liveness.DeadRunnersAsync(cancellationToken);
+        if (dead.Count == 0)
+        {
+            return 0;
+        }
+
         foreach (var runner in dead)
         {
             WorkLog.HolderDisconnected(_logger, runner);
         }
 
+        return await ReapAsync(dead, cancellationToken);
+    }
+
+    public Task<int> ReapAsync(CancellationToken cancellationToken = default) => ReapAsync([], cancellationToken);
+
+    private async Task<int> ReapAsync(IReadOnlyList<string> dead, CancellationToken cancellationToken)
+    {
+        var total = 0;
         while (true)
         {
             var result = (RedisResult[])(await RunAsync(
@@ -266,7 +279,7 @@ public sealed class RedisWorkQueue : IWorkQueue, ILeaderElection
         }
 
         var runners = new List<RunnerInfo>();
-        for (var i = 11; i + 5 < r.Length; i += 6)
+        for (var i = 11; i + 6 < r.Length; i += 7)
         {
             runners.Add(new RunnerInfo
             {
@@ -276,6 +289,7 @@ public sealed class RedisWorkQueue : IWorkQueue, ILeaderElection
                 InFlight = ParseInt((string?)r[i + 3]),
                 StartedAt = FromMs((string?)r[i + 4]),
                 LastSeenAt = FromMs((string?)r[i + 5]),
+                LeasesLost = ParseInt((string?)r[i + 6]),
             });
         }
 

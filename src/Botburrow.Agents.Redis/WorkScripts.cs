@@ -188,11 +188,11 @@ internal static class WorkScripts
         return 'held'
         """;
 
-    /// <summary>ARGV: prefix, now, runner, lease ms, grace ms, heartbeat ttl ms, mode, concurrency, in flight, started ms, client name, ids…</summary>
+    /// <summary>ARGV: prefix, now, runner, lease ms, grace ms, heartbeat ttl ms, mode, concurrency, in flight, started ms, client name, leases lost, ids…</summary>
     public const string Heartbeat = Prelude + """
         local runner, lease_ms, grace_ms = ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
         local cancelled = {}
-        for i = 12, #ARGV do
+        for i = 13, #ARGV do
           local id = ARGV[i]
           local rkey = k('activation:' .. id)
           if redis.call('HGET', rkey, 'runner') == runner then
@@ -206,7 +206,7 @@ internal static class WorkScripts
         end
         local hb = k('runner:heartbeat:' .. runner)
         redis.call('HSET', hb, 'runner_id', runner, 'mode', ARGV[7], 'concurrency', ARGV[8], 'in_flight', ARGV[9],
-          'started_at', ARGV[10], 'last_seen_at', fmt(now))
+          'started_at', ARGV[10], 'last_seen_at', fmt(now), 'leases_lost', ARGV[12])
         if ARGV[11] ~= '' then redis.call('HSET', hb, 'client_name', ARGV[11]) else redis.call('HDEL', hb, 'client_name') end
         redis.call('PEXPIRE', hb, tonumber(ARGV[6]))
         return cancelled
@@ -359,8 +359,8 @@ internal static class WorkScripts
           local r = redis.call('SCAN', cursor, 'MATCH', k('runner:heartbeat:*'), 'COUNT', 200)
           cursor = r[1]
           for _, key in ipairs(r[2]) do
-            local h = redis.call('HMGET', key, 'runner_id', 'mode', 'concurrency', 'in_flight', 'started_at', 'last_seen_at')
-            for j = 1, 6 do table.insert(out, h[j] or '') end
+            local h = redis.call('HMGET', key, 'runner_id', 'mode', 'concurrency', 'in_flight', 'started_at', 'last_seen_at', 'leases_lost')
+            for j = 1, 7 do table.insert(out, h[j] or '') end
           end
         until cursor == '0'
         return out

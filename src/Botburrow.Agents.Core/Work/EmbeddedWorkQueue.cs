@@ -312,6 +312,9 @@ public sealed class EmbeddedWorkQueue : IWorkQueue, ILeaderElection
         return Task.CompletedTask;
     }
 
+    /// <summary>In one process there is no connection to lose: holders die with the queue.</summary>
+    public Task<int> ReclaimDisconnectedAsync(CancellationToken cancellationToken = default) => Task.FromResult(0);
+
     public Task<int> ReapAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -439,6 +442,7 @@ public sealed class EmbeddedWorkQueue : IWorkQueue, ILeaderElection
                         InFlight = r.Heartbeat.InFlight,
                         StartedAt = r.Heartbeat.StartedAt,
                         LastSeenAt = r.SeenAt,
+                        LeasesLost = r.Heartbeat.LeasesLost,
                     })
                     .OrderBy(r => r.RunnerId, StringComparer.Ordinal)
                     .ToList(),

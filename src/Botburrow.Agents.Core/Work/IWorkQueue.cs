@@ -52,6 +52,12 @@ public interface IWorkQueue
     /// <summary>Requeues expired leases (attempt+1) or dead-letters them; clears orphans and expired backoff.</summary>
     Task<int> ReapAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Fast failure detection: reclaims (as <see cref="ReapAsync"/> does for expired leases) the work of holders whose
+    /// connection to the work store is gone; 0 when the store cannot see connections or detection is off.
+    /// </summary>
+    Task<int> ReclaimDisconnectedAsync(CancellationToken cancellationToken = default);
+
     Task<WorkQueueStats> GetStatsAsync(CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<BackoffEntry>> ListBackoffAsync(CancellationToken cancellationToken = default);

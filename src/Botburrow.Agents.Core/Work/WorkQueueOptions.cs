@@ -40,8 +40,8 @@ public sealed record WorkQueueOptions
     public bool FastFailureDetection { get; init; } = true;
 
     /// <summary>How long a holder's connection must stay absent before it counts as dead (rides out a reconnect).</summary>
-    /// <value>1 s.</value>
-    public TimeSpan DisconnectGrace { get; init; } = TimeSpan.FromSeconds(1);
+    /// <value>0.75 s.</value>
+    public TimeSpan DisconnectGrace { get; init; } = TimeSpan.FromMilliseconds(750);
 
     /// <summary>Key prefix for isolation (tests, several environments in one Redis); empty for the guide's names.</summary>
     public string KeyPrefix { get; init; } = "";

@@ -99,6 +99,7 @@ public sealed partial class ActivationPipeline
             ? ValueTask.FromResult<string?>($"activation {work.ActivationId} was stopped or timed out")
             : lease.CheckAsync(irreversible: true, ct);
         state.OpenTools = ct => OpenToolsAsync(agent, work.ActivationId, executor as CliExecutor, beforeWrite, ct);
+        state.BeforeWrite = beforeWrite;
         try
         {
             if (work.Item.TaskType == TaskType.Inbox)
@@ -289,6 +290,7 @@ public sealed partial class ActivationPipeline
         foreach (var notification in notifications.OrderBy(n => n.CreatedAt))
         {
             cancellationToken.ThrowIfCancellationRequested();
+            await EnsureLeaseAsync(state, cancellationToken);
             state.NotificationsProcessed++;
             if (!MayRespond(agent, notification, out var why))
             {
@@ -351,6 +353,7 @@ public sealed partial class ActivationPipeline
 
     private async Task ReplyAsync(RunState state, HubNotification notification, string? threadId, string text, CancellationToken cancellationToken)
     {
+        await EnsureLeaseAsync(state, cancellationToken);
         var agent = state.Agent;
         var key = HubIdempotencyKey.For(agent.Name, notification.Id, "reply");
         if (notification.KnownType == HubNotificationType.Dm)
@@ -668,8 +671,19 @@ public sealed partial class ActivationPipeline
     [LoggerMessage(EventName = "unusable_answer", Level = LogLevel.Warning, Message = "Agent {AgentId}: the discovery answer was neither SKIP, REPLY <id> nor POST <community>; nothing posted")]
     private static partial void LogUnusableAnswer(ILogger logger, string agentId);
 
+    /// <summary>Fencing before a direct Hub write: an activation whose lease is lost publishes nothing.</summary>
+    private static async Task EnsureLeaseAsync(RunState state, CancellationToken cancellationToken)
+    {
+        if (state.BeforeWrite is { } check && await check(cancellationToken) is { } refused)
+        {
+            throw new ActivationFailedException("not published: " + refused);
+        }
+    }
+
     private sealed class RunState(ClaimedWork work, AgentDefinition agent, IAgentExecutor executor, ActivationMeter meter, DateTimeOffset startedAt)
     {
+        public HubWriteCheck? BeforeWrite { get; set; }
+
         public ClaimedWork Work { get; } = work;
 
         public AgentDefinition Agent { get; } = agent;
