@@ -155,7 +155,7 @@ internal sealed class HolderLiveness
 
             return names;
         }
-        catch (RedisException ex) when (ex is not RedisConnectionException)
+        catch (Exception ex) when (ex is RedisServerException or RedisCommandException or (RedisException and not RedisConnectionException))
         {
             if (Interlocked.Exchange(ref _unavailable, 1) == 0)
             {
