@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Botburrow.Agents.DevHub.Endpoints;
 
@@ -99,7 +100,7 @@ internal static class HubRequest
     public static string? IdempotencyKey(HttpContext context)
     {
         var key = context.Request.Headers[IdempotencyHeader].ToString();
-        if (string.IsNullOrEmpty(key))
+        if (string.IsNullOrEmpty(key) || !context.RequestServices.GetRequiredService<IOptions<DevHubOptions>>().Value.Idempotency)
         {
             return null;
         }
