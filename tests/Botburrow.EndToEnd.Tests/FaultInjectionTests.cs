@@ -42,20 +42,23 @@ public sealed class FaultInjectionTests : IAsyncLifetime
     {
         _redis.EnsureAvailable();
         _agents.AddAgent("sleeper");
-        _agents.Script("sleeper", "Answer from sleeper.", delayMs: 1500);
+        _agents.Script("sleeper", "Answer from sleeper.", delayMs: 2000);
         await using var fleet = await RedisFleet.StartAsync(_agents, _redis.Url, Settings(), Cancel);
         fleet.StartCoordinator("coordinator-a");
-        var frozen = fleet.StartRunner("runner-frozen", "notification");
 
-        var post = await fleet.Probe.MentionAsync("sleeper", "are you there?", cancellationToken: Cancel);
-        await frozen.WaitForEventAsync("activation_starting", e => CliChild.Find(e, "AgentId") == "sleeper", Cancel);
+        // Two mentions in one activation: the runner is frozen after answering the first, while its brain thinks
+        // about the second (2 s): woken, an unfenced runner would post the second answer after another runner had.
+        var first = await fleet.Probe.MentionAsync("sleeper", "first question", cancellationToken: Cancel);
+        var second = await fleet.Probe.MentionAsync("sleeper", "second question", cancellationToken: Cancel);
+        var frozen = fleet.StartRunner("runner-frozen", "notification");
+        await frozen.WaitForEventAsync("created_comment", cancellationToken: Cancel);
         frozen.Freeze();
         try
         {
             // The frozen runner keeps its Redis connection (a paused process, not a dead one): only its lease
-            // lapses, and the reaper hands the work to the other runner, which answers.
+            // lapses, and the reaper hands the work to the other runner, which answers what is still unread.
             var other = fleet.StartRunner("runner-other", "notification");
-            await WaitForRepliesAsync(fleet, post, "sleeper", 1);
+            await WaitForRepliesAsync(fleet, second, "sleeper", 1);
             await other.WaitForEventAsync("activation_completed", e => CliChild.Find(e, "AgentId") == "sleeper", Cancel);
         }
         finally
@@ -63,14 +66,14 @@ public sealed class FaultInjectionTests : IAsyncLifetime
             frozen.Freeze(resume: true);
         }
 
-        // Woken, the stale activation stops before it writes anything.
+        // Woken, the stale activation stops before it writes anything more.
         var lost = await frozen.WaitForEventAsync("lease_lost", e => CliChild.Find(e, "agent_id", "AgentId") == "sleeper", Cancel);
         Assert.NotNull(lost);
         await Eventually.HoldsAsync(() => true, TimeSpan.FromSeconds(2), Cancel);
-        Assert.Empty(frozen.Events("created_comment"));
+        Assert.Single(frozen.Events("created_comment"));
         Assert.Empty(frozen.Events("activation_completed"));
-        Assert.Single(await fleet.Probe.RepliesAsync(post, "sleeper", Cancel));
-        Assert.Equal("lease_lost", CliChild.Find(lost.Value, "event"));
+        Assert.Single(await fleet.Probe.RepliesAsync(first, "sleeper", Cancel));
+        Assert.Single(await fleet.Probe.RepliesAsync(second, "sleeper", Cancel));
         Assert.Equal("warning", CliChild.Find(lost.Value, "level"));
         await AssertNothingStuckAsync(fleet);
     }
