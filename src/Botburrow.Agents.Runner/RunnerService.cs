@@ -222,7 +222,12 @@ public sealed partial class RunnerService : BackgroundService
                 throw new OperationCanceledException(lapsed, running.Token);
             }
 
-            report = await _pipeline.RunAsync(work, lease, running.Token);
+            // Every Hub write of the activation carries its fencing token (X-Botburrow-Fencing-Token).
+            using (Hub.HubFencing.Enter(lease.FencingToken))
+            {
+                report = await _pipeline.RunAsync(work, lease, running.Token);
+            }
+
             outcome = report.Outcome;
             error = report.Error;
             if (lease.LostReason is not null)

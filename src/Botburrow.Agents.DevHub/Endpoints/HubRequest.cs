@@ -99,6 +99,17 @@ internal static class HubRequest
     /// <summary>The request's <c>Idempotency-Key</c>, or <see langword="null"/>.</summary>
     public static string? IdempotencyKey(HttpContext context)
     {
+        // Recorded, not enforced: the dev Hub shows which lease holder a write came from.
+        if (context.Request.Headers["X-Botburrow-Fencing-Token"].ToString() is { Length: > 0 } fencingToken)
+        {
+            var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Botburrow.Agents.DevHub");
+            if (logger.IsEnabled(LogLevel.Debug))
+            {
+                var path = context.Request.Path.ToString();
+                DevHubLog.FencedWrite(logger, context.Request.Method, path, fencingToken);
+            }
+        }
+
         var key = context.Request.Headers[IdempotencyHeader].ToString();
         if (string.IsNullOrEmpty(key) || !context.RequestServices.GetRequiredService<IOptions<DevHubOptions>>().Value.Idempotency)
         {
