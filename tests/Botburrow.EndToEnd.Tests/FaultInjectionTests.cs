@@ -144,6 +144,36 @@ public sealed class FaultInjectionTests : IAsyncLifetime
         await AssertNothingStuckAsync(fleet);
     }
 
+    [Fact]
+    public async Task OperatorStop_StopsTheAgent_NotOnlyTheRun_UntilItsBackoffIsCleared()
+    {
+        _redis.EnsureAvailable();
+        _agents.AddAgent("looper");
+        _agents.Script("looper", "Looper answers.", delayMs: 3000);
+        await using var fleet = await RedisFleet.StartAsync(_agents, _redis.Url, Settings(), Cancel);
+        fleet.StartCoordinator("coordinator-a");
+        var runner = fleet.StartRunner("runner-1", "notification");
+        var post = await fleet.Probe.MentionAsync("looper", "loop forever", cancellationToken: Cancel);
+        var started = await runner.WaitForEventAsync("activation_starting", e => CliChild.Find(e, "AgentId") == "looper", Cancel);
+        var activation = CliChild.Find(started!.Value, "activation_id", "ActivationId")!;
+
+        Assert.True(await fleet.Queue.StopActivationAsync(activation, Cancel));
+        await runner.WaitForEventAsync("activation_stop_requested", cancellationToken: Cancel);
+        await runner.WaitForEventAsync("activation_cancelled", cancellationToken: Cancel);
+
+        // In backoff (HGETALL work:backoff), and the same unread mention does not start it again.
+        Assert.Contains(await fleet.Queue.ListBackoffAsync(Cancel), b => b.AgentId == "looper" && b.Until > TimeProvider.System.GetUtcNow());
+        await Eventually.HoldsAsync(() => RedisFleet.Starts(runner).Count(s => s.Agent == "looper") == 1, TimeSpan.FromSeconds(3), Cancel);
+        Assert.Single(RedisFleet.Starts(runner), s => s.Agent == "looper");
+        Assert.Empty(runner.Events("lease_lost"));
+        Assert.Empty(await fleet.Probe.RepliesAsync(post, "looper", Cancel));
+
+        // Lifted (botburrow backoff clear looper): the mention, still unread, is answered once.
+        Assert.Equal(1, await fleet.Queue.ClearBackoffAsync("looper", Cancel));
+        await WaitForRepliesAsync(fleet, post, "looper", 1);
+        Assert.Single(await fleet.Probe.RepliesAsync(post, "looper", Cancel));
+    }
+
     private static DateTimeOffset Time(JsonElement line)
         => DateTimeOffset.Parse(CliChild.Find(line, "timestamp")!, CultureInfo.InvariantCulture);
 
