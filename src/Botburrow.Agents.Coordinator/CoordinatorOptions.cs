@@ -23,6 +23,18 @@ public sealed record CoordinatorOptions
 
     public TimeSpan ReapInterval { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// <c>FAST_FAILURE_DETECTION</c>: the reaper and a standby look at the holders' Redis connections every
+    /// <see cref="LivenessInterval"/> instead of waiting for leases to expire.
+    /// </summary>
+    public bool FastFailureDetection { get; init; } = true;
+
+    /// <summary>How often the reaper and a standby check holders' connections when <see cref="FastFailureDetection"/> is on.</summary>
+    public static TimeSpan LivenessInterval => TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The reaper's tick: <see cref="ReapInterval"/>, or <see cref="LivenessInterval"/> when that is shorter and fast detection is on.</summary>
+    public TimeSpan ReapTick => FastFailureDetection && LivenessInterval < ReapInterval ? LivenessInterval : ReapInterval;
+
     public TimeSpan StatsInterval { get; init; } = TimeSpan.FromSeconds(15);
 
     /// <summary>Longest pause after a poll that found only agents already queued, running or held back; it ends as soon as an activation completes.</summary>
@@ -44,6 +56,7 @@ public sealed record CoordinatorOptions
             PollInterval = settings.PollInterval,
             MinStaleness = settings.MinStaleness,
             ReapInterval = settings.ReapInterval,
+            FastFailureDetection = settings.FastFailureDetection,
         };
     }
 

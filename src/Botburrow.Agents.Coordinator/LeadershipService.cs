@@ -8,7 +8,8 @@ namespace Botburrow.Agents.Coordinator;
 
 /// <summary>
 /// Competes for the fenced leader lease: the leader renews every third of <c>LEADER_LEASE_DURATION</c>, a standby
-/// tries at least every 500 ms. No attempt outlives the lease it renews, so when the work store stops answering the
+/// tries at least every 500 ms (every 250 ms with <c>FAST_FAILURE_DETECTION</c>, when the work store also takes over
+/// from a leader whose Redis connection is gone). No attempt outlives the lease it renews, so when the work store stops answering the
 /// term ends (and <c>botburrow_coordinator_is_leader</c> drops to 0) when the lease expires, not when the store's
 /// own timeouts give up. Stopping releases the lease so a standby takes over at once.
 /// </summary>
@@ -66,7 +67,8 @@ internal sealed partial class LeadershipService : CoordinatorLoop
             await AttemptAsync(stoppingToken);
             var leading = _leadership.IsLeader;
             FleetMetrics.CoordinatorIsLeader.WithLabels(_options.InstanceId).Set(leading ? 1 : 0);
-            var wait = leading ? RenewInterval : TimeSpan.FromTicks(Math.Min(RenewInterval.Ticks, StandbyRetry.Ticks));
+            var standby = _options.FastFailureDetection ? CoordinatorOptions.LivenessInterval : StandbyRetry;
+            var wait = leading ? RenewInterval : TimeSpan.FromTicks(Math.Min(RenewInterval.Ticks, standby.Ticks));
             if (!await _timeProvider.DelayOrStopAsync(wait, stoppingToken))
             {
                 return;

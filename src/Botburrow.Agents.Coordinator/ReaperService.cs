@@ -7,8 +7,10 @@ using Microsoft.Extensions.Logging;
 namespace Botburrow.Agents.Coordinator;
 
 /// <summary>
-/// While leading, every <c>REAP_INTERVAL</c> requeues (or dead-letters) work whose runner's lease expired. A failed
-/// round is logged with its exception; the ticks after it are skipped until its backoff has passed.
+/// While leading, every <c>REAP_INTERVAL</c> requeues (or dead-letters) work whose runner's lease expired; with
+/// <c>FAST_FAILURE_DETECTION</c> it also reclaims, every 250 ms, the work of runners whose Redis connection is gone
+/// (the work store decides who is gone). A failed round is logged with its exception; the ticks after it are skipped
+/// until its backoff has passed.
 /// </summary>
 internal sealed partial class ReaperService : CoordinatorLoop
 {
@@ -30,19 +32,33 @@ internal sealed partial class ReaperService : CoordinatorLoop
 
     protected override async Task RunAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(_options.ReapInterval, _timeProvider);
+        using var timer = new PeriodicTimer(_options.ReapTick, _timeProvider);
         var failures = 0;
         var resumeAt = DateTimeOffset.MinValue;
+        var nextFullReap = DateTimeOffset.MinValue;
         do
         {
-            if (!_leadership.IsLeader || _timeProvider.GetUtcNow() < resumeAt)
+            var now = _timeProvider.GetUtcNow();
+            if (!_leadership.IsLeader || now < resumeAt)
             {
                 continue;
             }
 
             try
             {
-                var reaped = await _queue.ReapAsync(stoppingToken);
+                // Every tick (250 ms with FAST_FAILURE_DETECTION): holders whose connection is gone; every
+                // REAP_INTERVAL: expired leases, orphans and expired backoff.
+                var full = now >= nextFullReap;
+                var reaped = full ? await _queue.ReapAsync(stoppingToken) : await _queue.ReclaimDisconnectedAsync(stoppingToken);
+                if (full)
+                {
+                    nextFullReap = now + _options.ReapInterval - TimeSpan.FromMilliseconds(1);
+                    if (_options.FastFailureDetection)
+                    {
+                        reaped += await _queue.ReclaimDisconnectedAsync(stoppingToken);
+                    }
+                }
+
                 failures = 0;
                 if (reaped > 0)
                 {

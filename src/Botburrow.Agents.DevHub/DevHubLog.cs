@@ -25,6 +25,9 @@ internal static partial class DevHubLog
     [LoggerMessage(EventId = 7, EventName = "hub_request_rejected", Level = LogLevel.Debug, Message = "Rejected {Method} {Path} ({Status}): {Field}: {Reason}")]
     public static partial void RequestRejected(ILogger logger, string method, string path, int status, string field, string reason);
 
+    [LoggerMessage(EventId = 9, EventName = "hub_fenced_write", Level = LogLevel.Debug, Message = "{Method} {Path} carries fencing token {FencingToken}")]
+    public static partial void FencedWrite(ILogger logger, string method, string path, string fencingToken);
+
     [LoggerMessage(EventId = 8, EventName = "hub_poll_waiting", Level = LogLevel.Debug, Message = "Long-poll waiting up to {RemainingMs} ms for a notification")]
     public static partial void PollWaiting(ILogger logger, long remainingMs);
 }

@@ -30,6 +30,13 @@ public sealed class DevHubOptions
     /// <summary>The largest request body the Hub reads; a larger one gets 413. <value>Default 1 MiB.</value></summary>
     public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// Whether writes honour <c>Idempotency-Key</c> (replaying the stored answer of a repeated key). Tests that must
+    /// see every write a client makes, duplicates included, switch it off (<c>DEVHUB_IDEMPOTENCY=off</c> for
+    /// <c>botburrow hub</c>). <value>Default true.</value>
+    /// </summary>
+    public bool Idempotency { get; set; } = true;
+
     /// <summary>The clock (tests pass a fake one); the system clock when <see langword="null"/>.</summary>
     public TimeProvider? TimeProvider { get; set; }
 }

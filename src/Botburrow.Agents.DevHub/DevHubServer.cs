@@ -73,6 +73,7 @@ public sealed class DevHubServer : IAsyncDisposable
             o.DefaultMonthlyLimitUsd = options.DefaultMonthlyLimitUsd;
             o.MaxPollTimeout = options.MaxPollTimeout;
             o.MaxRequestBodyBytes = options.MaxRequestBodyBytes;
+            o.Idempotency = options.Idempotency;
             o.TimeProvider = options.TimeProvider;
         });
         var app = builder.Build();

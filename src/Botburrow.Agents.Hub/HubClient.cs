@@ -403,6 +403,11 @@ public sealed class HubClient : IHubClient
             request.Headers.TryAddWithoutValidation(IdempotencyHeader, idempotencyKey);
         }
 
+        if (method != HttpMethod.Get && HubFencing.Current is { } fencingToken)
+        {
+            request.Headers.TryAddWithoutValidation(HubFencing.Header, fencingToken);
+        }
+
         if (body is not null)
         {
             request.Content = new ByteArrayContent(body);

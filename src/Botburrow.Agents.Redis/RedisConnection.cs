@@ -29,6 +29,55 @@ public sealed class RedisConnection : IAsyncDisposable, IDisposable
         _logger = logger;
         _time = time;
         multiplexer.ConnectionRestored += (_, _) => WorkLog.RedisConnected(_logger, DisplayUrl);
+        multiplexer.ConnectionFailed += (_, e) =>
+        {
+            if (e.ConnectionType == ConnectionType.Interactive)
+            {
+                RedisLog.ConnectionLost(_logger, DisplayUrl, e.FailureType.ToString(), Cause(e.Exception), e.Exception);
+            }
+        };
+    }
+
+    /// <summary>
+    /// The name this process's connections carry (<c>CLIENT SETNAME</c>, sent on every reconnect), e.g.
+    /// <c>botburrow:runner:runner-1</c>: the leader's reaper and the standby coordinators look for it in
+    /// <c>CLIENT LIST</c> to tell a dead holder from a live one.
+    /// </summary>
+    public string ClientName => Multiplexer.ClientName;
+
+    /// <summary>The connection name of a process: <c>botburrow:&lt;role&gt;:&lt;id&gt;</c>, spaces replaced.</summary>
+    public static string NameFor(string role, string id)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(role);
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        return "botburrow:" + role + ":" + string.Concat(id.Select(c => char.IsWhiteSpace(c) || char.IsControl(c) ? '_' : c));
+    }
+
+    /// <summary>The cause in the words the troubleshooting guide uses ("Connection refused") where the OS gives one.</summary>
+    internal static string Cause(Exception? exception)
+    {
+        for (var inner = exception; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is System.Net.Sockets.SocketException socket)
+            {
+                return socket.SocketErrorCode switch
+                {
+                    System.Net.Sockets.SocketError.ConnectionRefused => "Connection refused",
+                    System.Net.Sockets.SocketError.ConnectionReset => "Connection reset by peer",
+                    System.Net.Sockets.SocketError.TimedOut => "Connection timed out",
+                    System.Net.Sockets.SocketError.HostUnreachable or System.Net.Sockets.SocketError.NetworkUnreachable => "No route to host",
+                    System.Net.Sockets.SocketError.HostNotFound => "Name or service not known",
+                    _ => socket.Message,
+                };
+            }
+
+            if (inner.Message.Contains("Connection refused", StringComparison.OrdinalIgnoreCase))
+            {
+                return "Connection refused";
+            }
+        }
+
+        return exception is null ? "unknown" : Short(exception.Message);
     }
 
     public IConnectionMultiplexer Multiplexer { get; }
@@ -42,9 +91,14 @@ public sealed class RedisConnection : IAsyncDisposable, IDisposable
     public IDatabase Database => Multiplexer.GetDatabase();
 
     /// <summary>Connects (or starts reconnecting in the background when the server is down).</summary>
-    public static async Task<RedisConnection> ConnectAsync(string url, TimeSpan? retryFor = null, ILogger? logger = null, TimeProvider? timeProvider = null)
+    public static async Task<RedisConnection> ConnectAsync(string url, TimeSpan? retryFor = null, ILogger? logger = null, TimeProvider? timeProvider = null, string? clientName = null)
     {
         var options = RedisUrl.Parse(url);
+        if (clientName is not null)
+        {
+            options.ClientName = clientName;
+        }
+
         var display = SecretMasker.MaskUrl(url);
         logger ??= NullLogger.Instance;
         var multiplexer = await ConnectionMultiplexer.ConnectAsync(options);
@@ -79,10 +133,10 @@ public sealed class RedisConnection : IAsyncDisposable, IDisposable
             {
                 if (_time.GetElapsedTime(started) + delay > RetryFor)
                 {
-                    throw new WorkQueueUnavailableException($"Redis at {DisplayUrl} is unavailable ({operation}): {Short(ex.Message)}", ex);
+                    throw new WorkQueueUnavailableException($"Redis at {DisplayUrl} is unavailable ({operation}): {Cause(ex)}: {Short(ex.Message)}", ex);
                 }
 
-                WorkLog.RedisUnavailable(_logger, DisplayUrl, operation, attempt, (long)delay.TotalMilliseconds, Short(ex.Message));
+                WorkLog.RedisUnavailable(_logger, DisplayUrl, operation, attempt, (long)delay.TotalMilliseconds, Short(ex.Message) + " (" + Cause(ex) + ")");
                 await Task.Delay(delay, _time, cancellationToken);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxDelay.Ticks));
             }

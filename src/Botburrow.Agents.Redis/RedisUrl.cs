@@ -25,6 +25,10 @@ public static class RedisUrl
             BacklogPolicy = BacklogPolicy.FailFast,
             ReconnectRetryPolicy = new ExponentialRetry(250, 5000),
             ClientName = "botburrow",
+
+            // CLIENT LIST (fast failure detection) is an "admin" command to the client library; nothing else of that
+            // kind is ever sent.
+            AllowAdmin = true,
             Ssl = uri.Scheme is "rediss" or "valkeys",
         };
         options.EndPoints.Add(uri.Host, uri.IsDefaultPort || uri.Port <= 0 ? 6379 : uri.Port);

@@ -25,6 +25,7 @@ public sealed partial class RedisWorkQueue : IWorkQueue, ILeaderElection
     private readonly ILogger _logger;
     private readonly WorkSignal _signal = new();
     private readonly WorkSignal _completed = new();
+    private readonly HolderLiveness _liveness;
     private int _subscribed;
 
     public RedisWorkQueue(RedisConnection connection, WorkQueueOptions? options = null, TimeProvider? timeProvider = null, ILogger<RedisWorkQueue>? logger = null)
@@ -38,6 +39,7 @@ public sealed partial class RedisWorkQueue : IWorkQueue, ILeaderElection
         _time = timeProvider ?? TimeProvider.System;
         _serverTime = ReferenceEquals(_time, TimeProvider.System);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _liveness = new HolderLiveness(connection, _keys, _options, _time, _logger);
     }
 
     public RedisKeys Keys => _keys;
@@ -89,6 +91,7 @@ public sealed partial class RedisWorkQueue : IWorkQueue, ILeaderElection
             ClaimedAt = FromMs((string)parts[2]!),
             LeaseExpiresAt = FromMs((string)parts[3]!),
             Epoch = item.Epoch,
+            FencingToken = parts.Length > 4 ? long.Parse((string)parts[4]!, CultureInfo.InvariantCulture) : 0,
         };
         WorkLog.WorkClaimed(_logger, claimed.ActivationId, item.AgentId, runnerId, item.Priority, item.Attempt);
         return claimed;
@@ -120,6 +123,8 @@ public sealed partial class RedisWorkQueue : IWorkQueue, ILeaderElection
             heartbeat.Concurrency,
             heartbeat.InFlight,
             heartbeat.StartedAt.ToUnixTimeMilliseconds(),
+            _options.FastFailureDetection ? _connection.ClientName : "",
+            heartbeat.LeasesLost,
         };
         args.AddRange(activationIds.Select(id => (RedisValue)id));
         var result = await RunAsync("heartbeat", WorkScripts.Heartbeat, [.. args], cancellationToken);
@@ -135,6 +140,20 @@ public sealed partial class RedisWorkQueue : IWorkQueue, ILeaderElection
         return cancelled;
     }
 
+    public async Task<LeaseState> CheckLeaseAsync(ClaimedWork work, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        var result = (string?)await RunAsync("lease check", WorkScripts.CheckLease, [work.ActivationId, work.RunnerId, work.FencingToken.ToString(CultureInfo.InvariantCulture)], cancellationToken);
+        return result switch
+        {
+            "held" => LeaseState.Held,
+            "expired" => LeaseState.Expired,
+            "taken" => LeaseState.TakenOver,
+            "stopped" => LeaseState.StoppedByOperator,
+            _ => LeaseState.Gone,
+        };
+    }
+
     public async Task CompleteAsync(ClaimedWork work, WorkOutcome outcome, string? error = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
@@ -142,12 +161,22 @@ public sealed partial class RedisWorkQueue : IWorkQueue, ILeaderElection
         var result = (RedisResult[])(await RunAsync(
             "complete",
             WorkScripts.Complete,
-            [work.ActivationId, work.Item.AgentId, work.RunnerId, OutcomeName(outcome), _options.BreakerMaxFailures, Ms(_options.BreakerBaseBackoff), Ms(_options.BreakerMaxBackoff)],
+            [work.ActivationId, work.Item.AgentId, work.RunnerId, OutcomeName(outcome), _options.BreakerMaxFailures, Ms(_options.BreakerBaseBackoff), Ms(_options.BreakerMaxBackoff), work.FencingToken.ToString(CultureInfo.InvariantCulture)],
             cancellationToken))!;
+        if ((long)result[0] == 0 && outcome != WorkOutcome.StoppedByOperator)
+        {
+            WorkLog.StaleCompletion(_logger, work.ActivationId, work.Item.AgentId, work.RunnerId, work.FencingToken);
+        }
+
         var failures = (long)result[1];
         if (failures > 0)
         {
             WorkLog.CircuitBreaker(_logger, work.Item.AgentId, failures, (long)result[2] / 1000.0);
+        }
+
+        if (result.Length > 4 && (long)result[4] > 0)
+        {
+            WorkLog.StoppedBackoff(_logger, work.Item.AgentId, work.ActivationId, (long)result[4] / 1000.0);
         }
 
         // Informational only (the dashboard's "recent activations"): not part of the atomic completion.
@@ -167,10 +196,28 @@ public sealed partial class RedisWorkQueue : IWorkQueue, ILeaderElection
     public async Task HandBackAsync(ClaimedWork work, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
-        await RunAsync("hand back", WorkScripts.HandBack, [work.ActivationId, work.Item.AgentId, work.RunnerId], cancellationToken);
+        await RunAsync("hand back", WorkScripts.HandBack, [work.ActivationId, work.Item.AgentId, work.RunnerId, work.FencingToken.ToString(CultureInfo.InvariantCulture)], cancellationToken);
     }
 
-    public async Task<int> ReapAsync(CancellationToken cancellationToken = default)
+    public async Task<int> ReclaimDisconnectedAsync(CancellationToken cancellationToken = default)
+    {
+        var dead = await _liveness.DeadRunnersAsync(cancellationToken);
+        if (dead.Count == 0)
+        {
+            return 0;
+        }
+
+        foreach (var runner in dead)
+        {
+            WorkLog.HolderDisconnected(_logger, runner);
+        }
+
+        return await ReapAsync(dead, cancellationToken);
+    }
+
+    public Task<int> ReapAsync(CancellationToken cancellationToken = default) => ReapAsync([], cancellationToken);
+
+    private async Task<int> ReapAsync(IReadOnlyList<string> dead, CancellationToken cancellationToken)
     {
         var total = 0;
         while (true)
@@ -178,7 +225,7 @@ public sealed partial class RedisWorkQueue : IWorkQueue, ILeaderElection
             var result = (RedisResult[])(await RunAsync(
                 "reap",
                 WorkScripts.Reap,
-                [_options.MaxAttempts, _options.BreakerMaxFailures, Ms(_options.BreakerBaseBackoff), Ms(_options.BreakerMaxBackoff), ReapBatch],
+                [_options.MaxAttempts, _options.BreakerMaxFailures, Ms(_options.BreakerBaseBackoff), Ms(_options.BreakerMaxBackoff), ReapBatch, .. dead.Select(r => (RedisValue)r)],
                 cancellationToken))!;
             var leaseEntries = 0;
             for (var i = 0; i + 5 < result.Length; i += 6)
@@ -232,7 +279,7 @@ public sealed partial class RedisWorkQueue : IWorkQueue, ILeaderElection
         }
 
         var runners = new List<RunnerInfo>();
-        for (var i = 11; i + 5 < r.Length; i += 6)
+        for (var i = 11; i + 6 < r.Length; i += 7)
         {
             runners.Add(new RunnerInfo
             {
@@ -242,6 +289,7 @@ public sealed partial class RedisWorkQueue : IWorkQueue, ILeaderElection
                 InFlight = ParseInt((string?)r[i + 3]),
                 StartedAt = FromMs((string?)r[i + 4]),
                 LastSeenAt = FromMs((string?)r[i + 5]),
+                LeasesLost = ParseInt((string?)r[i + 6]),
             });
         }
 
@@ -363,7 +411,9 @@ public sealed partial class RedisWorkQueue : IWorkQueue, ILeaderElection
     public async Task<LeaderLease?> TryAcquireOrRenewAsync(string instanceId, TimeSpan ttl, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(instanceId);
-        var result = await RunAsync("leader acquire", WorkScripts.AcquireLeader, [instanceId, Ms(ttl)], cancellationToken);
+        var deadLeader = await _liveness.DeadLeaderAsync(instanceId, cancellationToken) ?? "";
+        var clientName = _options.FastFailureDetection ? _connection.ClientName : "";
+        var result = await RunAsync("leader acquire", WorkScripts.AcquireLeader, [instanceId, Ms(ttl), clientName, deadLeader], cancellationToken);
         if (result.IsNull)
         {
             return null;
@@ -441,6 +491,7 @@ public sealed partial class RedisWorkQueue : IWorkQueue, ILeaderElection
         WorkOutcome.Succeeded => "succeeded",
         WorkOutcome.Failed => "failed",
         WorkOutcome.Cancelled => "cancelled",
+        WorkOutcome.StoppedByOperator => "stopped_by_operator",
         _ => "refused_by_budget",
     };
 

@@ -13,8 +13,9 @@ public static class RedisWorkQueueServiceCollectionExtensions
     /// Registers one shared <see cref="RedisConnection"/> for <c>REDIS_URL</c>, the <see cref="WorkQueueOptions"/>
     /// from the settings, and <see cref="RedisWorkQueue"/> as <see cref="IWorkQueue"/> and
     /// <see cref="ILeaderElection"/>, and the Redis <see cref="IAgentActivityStore"/> and <see cref="ITranscriptStore"/>. Idempotent.
+    /// The connection is named <c>botburrow:&lt;role&gt;:&lt;RUNNER_ID&gt;</c> (fast failure detection looks for it).
     /// </summary>
-    public static IServiceCollection AddRedisWorkQueue(this IServiceCollection services, BotburrowSettings settings, string keyPrefix = "")
+    public static IServiceCollection AddRedisWorkQueue(this IServiceCollection services, BotburrowSettings settings, string keyPrefix = "", string role = "process")
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(settings);
@@ -22,7 +23,7 @@ public static class RedisWorkQueueServiceCollectionExtensions
         var url = settings.RedisUrl!;
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(WorkQueueOptions.FromSettings(settings) with { KeyPrefix = keyPrefix });
-        services.TryAddSingleton(sp => RedisConnection.ConnectAsync(url, logger: sp.GetService<ILoggerFactory>()?.CreateLogger("Botburrow.Agents.Redis")).GetAwaiter().GetResult());
+        services.TryAddSingleton(sp => RedisConnection.ConnectAsync(url, logger: sp.GetService<ILoggerFactory>()?.CreateLogger("Botburrow.Agents.Redis"), clientName: RedisConnection.NameFor(role, settings.RunnerId)).GetAwaiter().GetResult());
         services.TryAddSingleton(sp => new RedisWorkQueue(
             sp.GetRequiredService<RedisConnection>(),
             sp.GetRequiredService<WorkQueueOptions>(),

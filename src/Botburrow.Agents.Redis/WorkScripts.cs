@@ -135,7 +135,7 @@ internal static class WorkScripts
         return push(ARGV[4], ARGV[5], ARGV[3], false)
         """;
 
-    /// <summary>ARGV: prefix, now, runner, mode, activation id, lease ms, record grace ms, hybrid every. Returns {id, json, claimed, lease} or nil.</summary>
+    /// <summary>ARGV: prefix, now, runner, mode, activation id, lease ms, record grace ms, hybrid every. Returns {id, json, claimed, lease, fence} or nil.</summary>
     public const string Claim = Prelude + """
         local runner, mode, id = ARGV[3], ARGV[4], ARGV[5]
         local lease_ms, grace_ms, every = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
@@ -160,25 +160,39 @@ internal static class WorkScripts
             else
               local lease = now + lease_ms
               local rkey = k('activation:' .. id)
+              local fence = redis.call('INCR', k('work:fence'))
               redis.call('HSET', rkey, 'agent', agent, 'runner', runner, 'task', tostring(item.task_type),
                 'priority', pr, 'attempt', tostring(item.attempt or 1), 'epoch', fmt(tonumber(item.epoch) or 0),
-                'claimed_at', fmt(now), 'lease_expires_at', fmt(lease), 'item', json)
+                'claimed_at', fmt(now), 'lease_expires_at', fmt(lease), 'fence', tostring(fence), 'item', json)
               redis.call('PEXPIRE', rkey, lease_ms + grace_ms)
               redis.call('ZADD', k('work:leases'), lease, id)
               redis.call('HSET', k('work:active'), agent, id)
               if mode == 'hybrid' then redis.call('INCR', k('work:hybrid:claims')) end
-              return { id, json, fmt(now), fmt(lease) }
+              return { id, json, fmt(now), fmt(lease), tostring(fence) }
             end
           end
         end
         return false
         """;
 
-    /// <summary>ARGV: prefix, now, runner, lease ms, grace ms, heartbeat ttl ms, mode, concurrency, in flight, started ms, ids…</summary>
+    /// <summary>ARGV: prefix, now, id, runner, fence. Returns 'held', 'expired', 'taken', 'stopped' or 'gone'.</summary>
+    public const string CheckLease = Prelude + """
+        local id, runner, fence = ARGV[3], ARGV[4], ARGV[5]
+        local h = redis.call('HMGET', k('activation:' .. id), 'runner', 'fence', 'lease_expires_at')
+        if not h[1] then
+          if redis.call('ZSCORE', k('work:leases'), id) then return 'stopped' end
+          return 'gone'
+        end
+        if h[1] ~= runner or (h[2] or '0') ~= fence then return 'taken' end
+        if tonumber(h[3] or '0') <= now then return 'expired' end
+        return 'held'
+        """;
+
+    /// <summary>ARGV: prefix, now, runner, lease ms, grace ms, heartbeat ttl ms, mode, concurrency, in flight, started ms, client name, leases lost, ids…</summary>
     public const string Heartbeat = Prelude + """
         local runner, lease_ms, grace_ms = ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
         local cancelled = {}
-        for i = 11, #ARGV do
+        for i = 13, #ARGV do
           local id = ARGV[i]
           local rkey = k('activation:' .. id)
           if redis.call('HGET', rkey, 'runner') == runner then
@@ -192,20 +206,31 @@ internal static class WorkScripts
         end
         local hb = k('runner:heartbeat:' .. runner)
         redis.call('HSET', hb, 'runner_id', runner, 'mode', ARGV[7], 'concurrency', ARGV[8], 'in_flight', ARGV[9],
-          'started_at', ARGV[10], 'last_seen_at', fmt(now))
+          'started_at', ARGV[10], 'last_seen_at', fmt(now), 'leases_lost', ARGV[12])
+        if ARGV[11] ~= '' then redis.call('HSET', hb, 'client_name', ARGV[11]) else redis.call('HDEL', hb, 'client_name') end
         redis.call('PEXPIRE', hb, tonumber(ARGV[6]))
         return cancelled
         """;
 
-    /// <summary>ARGV: prefix, now, id, agent, runner, outcome, max failures, base ms, max ms. Returns {owned, failures, backoff ms, pushed}.</summary>
+    /// <summary>
+    /// ARGV: prefix, now, id, agent, runner, outcome, max failures, base ms, max ms, fence. Returns {owned, failures,
+    /// backoff ms, pushed, stop backoff ms}. Fenced: only the holder (runner and fencing token) feeds the breaker.
+    /// </summary>
     public const string Complete = Prelude + """
         local id, agent, runner, outcome = ARGV[3], ARGV[4], ARGV[5], ARGV[6]
         local rkey = k('activation:' .. id)
-        local owned = redis.call('HGET', rkey, 'runner') == runner
+        local rec = redis.call('HMGET', rkey, 'runner', 'fence')
+        local owned = rec[1] == runner and (rec[2] or '0') == ARGV[10]
         redis.call('ZREM', k('work:leases'), id)
         if owned then redis.call('DEL', rkey) end
-        if redis.call('HGET', k('work:active'), agent) == id then redis.call('HDEL', k('work:active'), agent) end
-        local result = { owned and 1 or 0, 0, 0, 0 }
+        local indexed = redis.call('HGET', k('work:active'), agent) == id
+        local result = { owned and 1 or 0, 0, 0, 0, 0 }
+        if outcome == 'stopped_by_operator' and indexed and tonumber(ARGV[8]) > 0 then
+          -- Before the follow-up is pushed: a stopped agent must not start again on the same mention.
+          redis.call('HSET', k('work:backoff'), agent, fmt(math.ceil((now + tonumber(ARGV[8])) / 1000)))
+          result[5] = tonumber(ARGV[8])
+        end
+        if indexed then redis.call('HDEL', k('work:active'), agent) end
         if owned then
           if outcome == 'succeeded' then
             redis.call('HDEL', k('work:failures'), agent)
@@ -220,11 +245,12 @@ internal static class WorkScripts
         return result
         """;
 
-    /// <summary>ARGV: prefix, now, id, agent, runner. Returns 1 when handed back.</summary>
+    /// <summary>ARGV: prefix, now, id, agent, runner, fence. Returns 1 when handed back.</summary>
     public const string HandBack = Prelude + """
         local id, agent, runner = ARGV[3], ARGV[4], ARGV[5]
         local rkey = k('activation:' .. id)
-        if redis.call('HGET', rkey, 'runner') ~= runner then return 0 end
+        local rec = redis.call('HMGET', rkey, 'runner', 'fence')
+        if rec[1] ~= runner or (rec[2] or '0') ~= ARGV[6] then return 0 end
         local json = redis.call('HGET', rkey, 'item')
         redis.call('DEL', rkey)
         redis.call('ZREM', k('work:leases'), id)
@@ -238,7 +264,8 @@ internal static class WorkScripts
         """;
 
     /// <summary>
-    /// ARGV: prefix, now, max attempts, max failures, base ms, max ms, batch, heartbeat-less? Returns a flat list of
+    /// ARGV: prefix, now, max attempts, max failures, base ms, max ms, batch, dead runner ids… (holders whose Redis
+    /// connection is gone: their leases are reclaimed now, as if expired). Returns a flat list of
     /// {kind, id, agent, attempt, failures, backoff ms} groups.
     /// </summary>
     public const string Reap = Prelude + """
@@ -246,6 +273,15 @@ internal static class WorkScripts
         local base_ms, max_ms, batch = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
         local out = {}
         local ids = redis.call('ZRANGEBYSCORE', k('work:leases'), '-inf', now, 'LIMIT', 0, batch)
+        if #ARGV >= 8 then
+          local dead = {}
+          for i = 8, #ARGV do dead[ARGV[i]] = true end
+          local expired = {}
+          for _, id in ipairs(ids) do expired[id] = true end
+          for _, id in ipairs(redis.call('ZRANGEBYSCORE', k('work:leases'), '(' .. fmt(now), '+inf')) do
+            if not expired[id] and dead[redis.call('HGET', k('activation:' .. id), 'runner') or ''] then table.insert(ids, id) end
+          end
+        end
         for _, id in ipairs(ids) do
           redis.call('ZREM', k('work:leases'), id)
           local rkey = k('activation:' .. id)
@@ -323,8 +359,8 @@ internal static class WorkScripts
           local r = redis.call('SCAN', cursor, 'MATCH', k('runner:heartbeat:*'), 'COUNT', 200)
           cursor = r[1]
           for _, key in ipairs(r[2]) do
-            local h = redis.call('HMGET', key, 'runner_id', 'mode', 'concurrency', 'in_flight', 'started_at', 'last_seen_at')
-            for j = 1, 6 do table.insert(out, h[j] or '') end
+            local h = redis.call('HMGET', key, 'runner_id', 'mode', 'concurrency', 'in_flight', 'started_at', 'last_seen_at', 'leases_lost')
+            for j = 1, 7 do table.insert(out, h[j] or '') end
           end
         until cursor == '0'
         return out
@@ -343,10 +379,17 @@ internal static class WorkScripts
         return out
         """;
 
-    /// <summary>ARGV: prefix, now, instance, ttl ms. Returns {'acquired'|'renewed', epoch, since ms} or nil.</summary>
+    /// <summary>
+    /// ARGV: prefix, now, instance, ttl ms, client name, dead leader (an instance whose Redis connection is gone, or
+    /// ''). Returns {'acquired'|'renewed', epoch, since ms} or nil.
+    /// </summary>
     public const string AcquireLeader = Prelude + """
         local inst, ttl = ARGV[3], tonumber(ARGV[4])
         local cur = leader_alive()
+        if cur and cur ~= inst and ARGV[6] ~= '' and cur == ARGV[6] then
+          redis.call('DEL', k('coordinator:leader'))
+          cur = nil
+        end
         if cur == inst then
           redis.call('PEXPIRE', k('coordinator:leader'), ttl)
           redis.call('HSET', k('coordinator:leader:info'), 'expires_at', fmt(now + ttl))
@@ -356,7 +399,7 @@ internal static class WorkScripts
         -- Equivalent to SET NX PX: the script is atomic and no live leader holds the key.
         redis.call('SET', k('coordinator:leader'), inst, 'PX', ttl)
         local e = redis.call('INCR', k('coordinator:epoch'))
-        redis.call('HSET', k('coordinator:leader:info'), 'instance', inst, 'epoch', e, 'since', fmt(now), 'expires_at', fmt(now + ttl))
+        redis.call('HSET', k('coordinator:leader:info'), 'instance', inst, 'epoch', e, 'since', fmt(now), 'expires_at', fmt(now + ttl), 'client_name', ARGV[5])
         return { 'acquired', tostring(e), fmt(now) }
         """;
 

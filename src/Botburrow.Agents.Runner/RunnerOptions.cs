@@ -16,6 +16,16 @@ public sealed record RunnerOptions
 
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>The work store's lease (<c>LEASE_DURATION</c>): how long a claim lasts without a renewal.</summary>
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// How long before the lease's end the runner stops trusting it (clock rate differences, a slow round trip): a
+    /// quarter of the lease, or half of what the lease leaves beyond one heartbeat interval when that is less, so a
+    /// renewal always lands before the lease is distrusted.
+    /// </summary>
+    public TimeSpan LeaseSafetyMargin => TimeSpan.FromTicks(Math.Max(0, Math.Min(LeaseDuration.Ticks / 4, (LeaseDuration - HeartbeatInterval).Ticks / 2)));
+
     public TimeSpan ShutdownGracePeriod { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Longest idle wait between claim attempts when no nudge arrives.</summary>
@@ -34,6 +44,7 @@ public sealed record RunnerOptions
             MaxConcurrentActivations = settings.MaxConcurrentActivations,
             ActivationTimeout = settings.ActivationTimeout,
             HeartbeatInterval = settings.HeartbeatInterval,
+            LeaseDuration = settings.LeaseDuration,
             ShutdownGracePeriod = settings.ShutdownGracePeriod,
         };
     }

@@ -11,9 +11,13 @@ namespace Botburrow.Agents.Runner;
 
 /// <summary>
 /// A runner: claims the work its mode allows into <c>MAX_CONCURRENT_ACTIVATIONS</c> slots, heartbeats its leases,
-/// runs each activation under <c>ACTIVATION_TIMEOUT</c>, and completes it (feeding the breaker). Deleting an
-/// activation's record stops it within one heartbeat. On shutdown it stops claiming at once, lets running
-/// activations finish within <c>SHUTDOWN_GRACE_PERIOD</c>, and hands the rest back to the queue.
+/// runs each activation under <c>ACTIVATION_TIMEOUT</c> and its <see cref="HeldLease"/>, and completes it (feeding
+/// the breaker; the completion is fenced by the claim's token). Deleting an activation's record stops it within one
+/// heartbeat and backs the agent off; a lease that lapses or is taken over stops the activation at once
+/// (<c>lease_lost</c>) and it posts nothing more. On shutdown it stops claiming at once, lets running activations
+/// finish within <c>SHUTDOWN_GRACE_PERIOD</c>, and hands the rest back to the queue. The claim and heartbeat loops
+/// survive any error of a round (logged with its exception, then a backoff); an error they cannot survive is logged
+/// as Critical and stops the process with exit code 1.
 /// </summary>
 public sealed partial class RunnerService : BackgroundService
 {
@@ -28,12 +32,17 @@ public sealed partial class RunnerService : BackgroundService
     private readonly ConcurrentDictionary<Task, byte> _tasks = new();
     private readonly SemaphoreSlim _slots;
     private readonly DateTimeOffset _startedAt;
-
+    private readonly IHostApplicationLifetime _lifetime;
     private readonly ExecutorSelector? _executors;
+    private long _leasesLost;
 
-    public RunnerService(IWorkQueue queue, ActivationPipeline pipeline, RunnerOptions options, TimeProvider timeProvider, ILogger<RunnerService> logger, ExecutorSelector? executors = null)
+    /// <summary>The process exit code after a loop of the runner died.</summary>
+    public const int LoopFailedExitCode = 1;
+
+    public RunnerService(IWorkQueue queue, ActivationPipeline pipeline, RunnerOptions options, TimeProvider timeProvider, IHostApplicationLifetime lifetime, ILogger<RunnerService> logger, ExecutorSelector? executors = null)
     {
         _executors = executors;
+        _lifetime = lifetime;
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxConcurrentActivations, 1);
         _queue = queue;
@@ -48,41 +57,84 @@ public sealed partial class RunnerService : BackgroundService
     /// <summary>Activations running now, by id.</summary>
     public IReadOnlyCollection<ClaimedWork> Running => _running.Values.Select(r => r.Work).ToList();
 
+    /// <summary>Activations this runner stopped because their lease was lost (also in its heartbeat, <c>leases_lost</c>).</summary>
+    public long LeasesLost => Interlocked.Read(ref _leasesLost);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await RunLoopsAsync(stoppingToken);
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            LogLoopDied(_logger, "claim", ex);
+            Environment.ExitCode = LoopFailedExitCode;
+            _lifetime.StopApplication();
+        }
+    }
+
+    /// <summary>Exceptions no retry can cure (out of memory, broken code, a disposed dependency).</summary>
+    private static bool IsFatal(Exception exception)
+        => exception is OutOfMemoryException or InsufficientExecutionStackException or InvalidProgramException or BadImageFormatException
+            or TypeLoadException or MissingMemberException or ObjectDisposedException;
+
+    private async Task RunLoopsAsync(CancellationToken stoppingToken)
     {
         FleetMetrics.RunnerInfo.WithLabels(_options.RunnerId, ModeName, Version).Set(1);
         LogRunnerStarted(_logger, _options.RunnerId, ModeName, _options.MaxConcurrentActivations);
         ReportExecutors();
         using var heartbeatStop = new CancellationTokenSource();
         var heartbeat = HeartbeatLoopAsync(heartbeatStop.Token);
+        _ = heartbeat.ContinueWith(
+            t =>
+            {
+                var error = t.Exception!.GetBaseException();
+                LogLoopDied(_logger, "heartbeat", error);
+                Environment.ExitCode = LoopFailedExitCode;
+                _lifetime.StopApplication();
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted,
+            TaskScheduler.Default);
 
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
+            var holdsSlot = false;
             try
             {
                 await _slots.WaitAsync(stoppingToken);
+                holdsSlot = true;
+                var claimStartedAt = _timeProvider.GetTimestamp();
                 var work = await _queue.TryClaimAsync(_options.RunnerId, _options.Mode, stoppingToken);
                 failures = 0;
+                LogClaim(_logger, _options.RunnerId, ModeName, work?.ActivationId ?? "nothing to claim", work?.Item.AgentId ?? "-");
                 if (work is null)
                 {
                     _slots.Release();
+                    holdsSlot = false;
                     await _queue.WaitForWorkAsync(_options.Mode, _options.IdlePoll, stoppingToken);
                     continue;
                 }
 
-                Track(RunActivationAsync(work));
+                holdsSlot = false;
+                Track(RunActivationAsync(work, claimStartedAt));
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 break;
             }
-            catch (Exception ex) when (ex is WorkQueueUnavailableException or TimeoutException)
+            catch (Exception ex) when (!IsFatal(ex))
             {
-                _slots.Release();
+                if (holdsSlot)
+                {
+                    _slots.Release();
+                }
+
                 failures++;
                 var delay = TimeSpan.FromMilliseconds(Math.Min(30_000, 250 * Math.Pow(2, Math.Min(failures, 7))));
-                LogClaimFailed(_logger, ex.Message, delay.TotalSeconds);
+                LogClaimFailed(_logger, ex.Message, delay.TotalSeconds, ex);
                 try
                 {
                     await Task.Delay(delay, _timeProvider, stoppingToken);
@@ -96,7 +148,10 @@ public sealed partial class RunnerService : BackgroundService
 
         await DrainAsync();
         await heartbeatStop.CancelAsync();
-        await heartbeat;
+        if (!heartbeat.IsFaulted)
+        {
+            await heartbeat;
+        }
         LogRunnerStopped(_logger, _options.RunnerId);
     }
 
@@ -127,10 +182,12 @@ public sealed partial class RunnerService : BackgroundService
         _ = task.ContinueWith(t => _tasks.TryRemove(t, out _), TaskScheduler.Default);
     }
 
-    private async Task RunActivationAsync(ClaimedWork work)
+    private async Task RunActivationAsync(ClaimedWork work, long claimStartedAt)
     {
         await Task.Yield();
         using var running = new RunningActivation(work, _options.ActivationTimeout, _timeProvider);
+        using var lease = new HeldLease(work, _queue, _options.LeaseDuration, _options.LeaseSafetyMargin, claimStartedAt, _timeProvider, (_, state, reason) => OnLeaseLost(running, state, reason));
+        running.Lease = lease;
         _running[work.ActivationId] = running;
         var item = work.Item;
         var taskType = item.TaskType.ToString().ToLowerInvariant();
@@ -152,16 +209,33 @@ public sealed partial class RunnerService : BackgroundService
         ActivationReport? report = null;
         try
         {
-            report = await _pipeline.RunAsync(work, UnfencedLease.For(work), running.Token);
+            // A runner woken from a pause checks before anything else.
+            if (lease.CheckLocal() is { } lapsed)
+            {
+                throw new OperationCanceledException(lapsed, running.Token);
+            }
+
+            // Every Hub write of the activation carries its fencing token (X-Botburrow-Fencing-Token).
+            using (Hub.HubFencing.Enter(lease.FencingToken))
+            {
+                report = await _pipeline.RunAsync(work, lease, running.Token);
+            }
+
             outcome = report.Outcome;
             error = report.Error;
+            if (lease.LostReason is not null)
+            {
+                // Lost while the pipeline was finishing: whatever it reports, this holder no longer completes it.
+                throw new OperationCanceledException(lease.LostReason, running.Token);
+            }
         }
         catch (OperationCanceledException) when (running.Token.IsCancellationRequested)
         {
             (outcome, error) = running.Reason switch
             {
-                StopReason.StoppedByOperator => (WorkOutcome.Cancelled, "stopped: its activation record was deleted"),
+                StopReason.StoppedByOperator => (WorkOutcome.StoppedByOperator, "stopped by an operator: its activation record was deleted"),
                 StopReason.HandBack => (WorkOutcome.Cancelled, "handed back at shutdown"),
+                StopReason.LeaseLost => (WorkOutcome.Cancelled, "lease lost: " + lease.LostReason),
                 _ => (WorkOutcome.Failed, $"timed out after {_options.ActivationTimeout.TotalSeconds:0.###} s (ACTIVATION_TIMEOUT)"),
             };
         }
@@ -180,8 +254,12 @@ public sealed partial class RunnerService : BackgroundService
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);
-        var handBack = running.Reason == StopReason.HandBack;
-        var status = handBack ? ActivationStatus.HandedBack : ActivationStatus.Of(outcome);
+        var leaseLost = running.Reason == StopReason.LeaseLost;
+
+        // A lost lease is not completed (the completion would be refused anyway): it is handed back, which the work
+        // store ignores unless the claim is still this runner's with this token.
+        var handBack = running.Reason == StopReason.HandBack || leaseLost;
+        var status = leaseLost ? ActivationStatus.LeaseLost : running.Reason == StopReason.HandBack ? ActivationStatus.HandedBack : ActivationStatus.Of(outcome);
         span?.SetTag("botburrow.outcome", status);
         if (outcome is WorkOutcome.Failed)
         {
@@ -200,7 +278,11 @@ public sealed partial class RunnerService : BackgroundService
             }
         }
 
-        if (handBack)
+        if (leaseLost)
+        {
+            // lease_lost itself was logged the moment it was lost.
+        }
+        else if (handBack)
         {
             LogHandedBack(_logger, item.AgentId, work.ActivationId);
         }
@@ -208,7 +290,7 @@ public sealed partial class RunnerService : BackgroundService
         {
             LogActivationCompleted(_logger, item.AgentId, work.ActivationId, taskType, elapsed.TotalSeconds, report?.Replies ?? 0, report?.Skipped ?? 0);
         }
-        else if (outcome is WorkOutcome.Cancelled)
+        else if (outcome is WorkOutcome.Cancelled or WorkOutcome.StoppedByOperator)
         {
             LogActivationCancelled(_logger, item.AgentId, work.ActivationId, error ?? "cancelled");
         }
@@ -243,12 +325,12 @@ public sealed partial class RunnerService : BackgroundService
             }
             catch (Exception ex) when (ex is WorkQueueUnavailableException or TimeoutException && attempt < 5)
             {
-                LogCompleteRetry(_logger, work.ActivationId, ex.Message);
+                LogCompleteRetry(_logger, work.ActivationId, ex.Message, ex);
                 await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), _timeProvider);
             }
-            catch (Exception ex) when (ex is WorkQueueUnavailableException or TimeoutException)
+            catch (Exception ex) when (!IsFatal(ex))
             {
-                LogCompleteLost(_logger, work.ActivationId, ex.Message);
+                LogCompleteLost(_logger, work.ActivationId, ex.Message, ex);
                 return;
             }
         }
@@ -257,10 +339,18 @@ public sealed partial class RunnerService : BackgroundService
     private async Task HeartbeatLoopAsync(CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(_options.HeartbeatInterval, _timeProvider);
+        var failures = 0;
         do
         {
             try
             {
+                // A runner woken from a pause: leases that lapsed meanwhile end here, before the renewal below.
+                foreach (var running in _running.Values)
+                {
+                    running.Lease?.CheckLocal();
+                }
+
+                var live = _running.Values.Where(r => r.Lease is { LostReason: null }).ToList();
                 var heartbeat = new RunnerHeartbeat
                 {
                     RunnerId = _options.RunnerId,
@@ -268,15 +358,25 @@ public sealed partial class RunnerService : BackgroundService
                     Concurrency = _options.MaxConcurrentActivations,
                     InFlight = _running.Count,
                     StartedAt = _startedAt,
+                    LeasesLost = LeasesLost,
                 };
-                var cancelled = await _queue.HeartbeatAsync(heartbeat, _running.Keys.ToList(), cancellationToken);
+                var sentAt = _timeProvider.GetTimestamp();
+                var cancelled = await _queue.HeartbeatAsync(heartbeat, live.Select(r => r.Work.ActivationId).ToList(), cancellationToken);
+                failures = 0;
                 FleetMetrics.RunnerHeartbeat.WithLabels(_options.RunnerId).Set(_timeProvider.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0);
+                foreach (var running in live)
+                {
+                    if (!cancelled.Contains(running.Work.ActivationId))
+                    {
+                        running.Lease!.Renewed(sentAt);
+                    }
+                }
+
                 foreach (var id in cancelled)
                 {
-                    if (_running.TryGetValue(id, out var running))
+                    if (_running.TryGetValue(id, out var running) && running.Lease is { } lease)
                     {
-                        LogStopRequested(_logger, running.Work.Item.AgentId, id);
-                        running.Stop(StopReason.StoppedByOperator);
+                        await ClassifyCancelledAsync(lease, cancellationToken);
                     }
                 }
             }
@@ -284,12 +384,45 @@ public sealed partial class RunnerService : BackgroundService
             {
                 return;
             }
-            catch (Exception ex) when (ex is WorkQueueUnavailableException or TimeoutException)
+            catch (Exception ex) when (!IsFatal(ex))
             {
-                LogHeartbeatFailed(_logger, ex.Message);
+                failures++;
+                LogHeartbeatFailed(_logger, ex.Message, failures, ex);
             }
         }
         while (await timer.NextTickOrStopAsync(cancellationToken));
+    }
+
+    /// <summary>Tells an operator's stop (record deleted, lease entry still there) from a lease lost to another holder.</summary>
+    private async Task ClassifyCancelledAsync(HeldLease lease, CancellationToken cancellationToken)
+    {
+        LeaseState state;
+        try
+        {
+            state = await _queue.CheckLeaseAsync(lease.Work, cancellationToken);
+        }
+        catch (Exception ex) when (ex is WorkQueueUnavailableException or TimeoutException)
+        {
+            state = LeaseState.Gone;
+        }
+
+        lease.Lose(state == LeaseState.Held ? LeaseState.Gone : state, HeldLease.Describe(state == LeaseState.Held ? LeaseState.Gone : state));
+    }
+
+    private void OnLeaseLost(RunningActivation running, LeaseState state, string reason)
+    {
+        var work = running.Work;
+        if (state == LeaseState.StoppedByOperator)
+        {
+            LogStopRequested(_logger, work.Item.AgentId, work.ActivationId);
+            running.Stop(StopReason.StoppedByOperator);
+            return;
+        }
+
+        Interlocked.Increment(ref _leasesLost);
+        FleetMetrics.LeasesLost.WithLabels(_options.RunnerId).Inc();
+        LogLeaseLost(_logger, work.Item.AgentId, work.ActivationId, work.FencingToken, reason);
+        running.Stop(StopReason.LeaseLost);
     }
 
     private string ModeName => _options.Mode.ToString().ToLowerInvariant();
@@ -340,21 +473,30 @@ public sealed partial class RunnerService : BackgroundService
     [LoggerMessage(EventName = "activation_handed_back", Level = LogLevel.Warning, Message = "Activation {ActivationId} of agent {AgentId} handed back to the queue at shutdown")]
     private static partial void LogHandedBack(ILogger logger, string agentId, string activationId);
 
-    [LoggerMessage(EventName = "activation_stop_requested", Level = LogLevel.Warning, Message = "Activation {ActivationId} of agent {AgentId}: its record was deleted; stopping")]
+    [LoggerMessage(EventName = "activation_stop_requested", Level = LogLevel.Warning, Message = "Activation {ActivationId} of agent {AgentId}: stopped by an operator (its record was deleted); stopping, and the agent backs off")]
     private static partial void LogStopRequested(ILogger logger, string agentId, string activationId);
 
     [LoggerMessage(EventName = "runner_draining", Level = LogLevel.Information, Message = "Stopping: {Running} activation(s) may finish within {GraceSeconds} s, then the rest are handed back")]
     private static partial void LogDraining(ILogger logger, int running, double graceSeconds);
 
-    [LoggerMessage(EventName = "claim_failed", Level = LogLevel.Warning, Message = "Could not claim work: {Error}; retrying in {DelaySeconds:0.##} s")]
-    private static partial void LogClaimFailed(ILogger logger, string error, double delaySeconds);
+    [LoggerMessage(EventName = "claim_failed", Level = LogLevel.Error, Message = "Could not claim work: {Error}; retrying in {DelaySeconds:0.##} s")]
+    private static partial void LogClaimFailed(ILogger logger, string error, double delaySeconds, Exception exception);
 
-    [LoggerMessage(EventName = "heartbeat_failed", Level = LogLevel.Warning, Message = "Heartbeat failed: {Error}")]
-    private static partial void LogHeartbeatFailed(ILogger logger, string error);
+    [LoggerMessage(EventName = "claim", Level = LogLevel.Debug, Message = "claim attempt by runner {RunnerId} ({Mode}): {ActivationId} (agent {AgentId})")]
+    private static partial void LogClaim(ILogger logger, string runnerId, string mode, string activationId, string agentId);
+
+    [LoggerMessage(EventName = "heartbeat_failed", Level = LogLevel.Error, Message = "Heartbeat failed ({Failures} in a row): {Error}")]
+    private static partial void LogHeartbeatFailed(ILogger logger, string error, int failures, Exception exception);
+
+    [LoggerMessage(EventName = "lease_lost", Level = LogLevel.Warning, Message = "lease_lost activation={ActivationId} agent={AgentId} fencing_token={FencingToken}: {Reason}; stopping it, it posts nothing more")]
+    private static partial void LogLeaseLost(ILogger logger, string agentId, string activationId, long fencingToken, string reason);
+
+    [LoggerMessage(EventName = "runner_loop_died", Level = LogLevel.Critical, Message = "The runner's {Loop} loop stopped on an error it cannot survive; stopping the process (exit code 1) so it is restarted")]
+    private static partial void LogLoopDied(ILogger logger, string loop, Exception exception);
 
     [LoggerMessage(EventName = "complete_retry", Level = LogLevel.Warning, Message = "Could not complete activation {ActivationId}: {Error}; retrying")]
-    private static partial void LogCompleteRetry(ILogger logger, string activationId, string error);
+    private static partial void LogCompleteRetry(ILogger logger, string activationId, string error, Exception exception);
 
     [LoggerMessage(EventName = "complete_lost", Level = LogLevel.Error, Message = "Could not complete activation {ActivationId}: {Error}; its lease will expire and the reaper will requeue it")]
-    private static partial void LogCompleteLost(ILogger logger, string activationId, string error);
+    private static partial void LogCompleteLost(ILogger logger, string activationId, string error, Exception exception);
 }

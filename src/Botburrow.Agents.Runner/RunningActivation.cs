@@ -9,6 +9,9 @@ internal enum StopReason
     Timeout,
     StoppedByOperator,
     HandBack,
+
+    /// <summary>The lease lapsed or was taken over: the run stops at once, posts nothing and is not completed.</summary>
+    LeaseLost,
 }
 
 /// <summary>An activation this runner is running, with the means to stop it.</summary>
@@ -25,6 +28,9 @@ internal sealed class RunningActivation : IDisposable
     }
 
     public ClaimedWork Work { get; }
+
+    /// <summary>The lease the activation runs under (set right after the claim).</summary>
+    public HeldLease? Lease { get; set; }
 
     public CancellationToken Token => Linked.Token;
 

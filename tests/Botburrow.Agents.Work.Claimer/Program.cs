@@ -12,7 +12,8 @@ if (args.Length < 4)
 }
 
 var verb = args[0];
-await using var connection = await RedisConnection.ConnectAsync(args[1]);
+// Named as the real processes name their connections, so fast failure detection sees it come and go.
+await using var connection = await RedisConnection.ConnectAsync(args[1], clientName: RedisConnection.NameFor(verb == "claim" ? "runner" : "coordinator", args[3]));
 var lease = TimeSpan.FromMilliseconds(int.Parse(args[4], CultureInfo.InvariantCulture));
 var queue = new RedisWorkQueue(connection, new WorkQueueOptions { KeyPrefix = args[2], LeaseDuration = lease, HeartbeatTtl = lease });
 
@@ -33,8 +34,8 @@ if (verb == "claim")
     var beat = new RunnerHeartbeat { RunnerId = runner, Mode = RunnerMode.Hybrid, InFlight = 1 };
     while (true)
     {
-        await Task.Delay(lease / 3);
         await queue.HeartbeatAsync(beat, [claimed.ActivationId]);
+        await Task.Delay(TimeSpan.FromTicks(Math.Min(lease.Ticks / 3, TimeSpan.FromSeconds(1).Ticks)));
     }
 }
 

@@ -205,6 +205,59 @@ public sealed class RedisWorkQueueTests(RedisServerFixture redis) : IClassFixtur
     }
 
     [Fact]
+    public async Task FastFailureDetection_SigkilledHolder_ItsWorkIsReclaimedLongBeforeItsLeaseEnds()
+    {
+        var prefix = Prefix();
+        var queue = await QueueAsync(new WorkQueueOptions { KeyPrefix = prefix, LeaseDuration = TimeSpan.FromMinutes(5) });
+        var leader = await queue.TryAcquireOrRenewAsync("coordinator", TimeSpan.FromMinutes(5), Ct);
+        Assert.Equal(EnqueueOutcome.Enqueued, await queue.EnqueueAsync(Item("crashy"), leader!.Epoch, Ct));
+
+        // A five-minute lease: only the holder's vanished connection can free the work within this test.
+        var child = ChildProcess.StartClaimer("claim", redis.Url, prefix, "runner-1", "300000");
+        await child.WaitForLineAsync("CLAIMED", Ct);
+        await EventuallyAsync(async () => (await queue.GetStatsAsync(Ct)).Runners.Count == 1 ? "heartbeat" : null);
+        Assert.Equal(0, await queue.ReclaimDisconnectedAsync(Ct));
+        child.Kill();
+        await child.DisposeAsync();
+
+        await EventuallyAsync(async () => await queue.ReclaimDisconnectedAsync(Ct) > 0 ? "reclaimed" : null);
+        var again = await queue.TryClaimAsync("runner-2", RunnerMode.Hybrid, Ct);
+        Assert.Equal("crashy", again!.Item.AgentId);
+        Assert.Equal(2, again.Item.Attempt);
+    }
+
+    [Fact]
+    public async Task FastFailureDetection_SigkilledLeader_AStandbyTakesOverLongBeforeTheLeaderLeaseEnds()
+    {
+        var prefix = Prefix();
+        var queue = await QueueAsync(new WorkQueueOptions { KeyPrefix = prefix });
+        await using var a = ChildProcess.StartClaimer("lead", redis.Url, prefix, "coordinator-a", "300000", "200");
+        var epochA = long.Parse((await a.WaitForLineAsync("LEADER", Ct))[7..], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Null(await queue.TryAcquireOrRenewAsync("coordinator-b", TimeSpan.FromMinutes(5), Ct));
+
+        a.Kill();
+        var b = await EventuallyAsync(() => queue.TryAcquireOrRenewAsync("coordinator-b", TimeSpan.FromMinutes(5), Ct));
+        Assert.Equal(epochA + 1, b.Epoch);
+        Assert.True(b.Acquired);
+    }
+
+    [Fact]
+    public async Task FastFailureDetection_Off_LeavesAKilledHoldersWorkToItsLease()
+    {
+        var prefix = Prefix();
+        var queue = await QueueAsync(new WorkQueueOptions { KeyPrefix = prefix, LeaseDuration = TimeSpan.FromMinutes(5), FastFailureDetection = false });
+        var leader = await queue.TryAcquireOrRenewAsync("coordinator", TimeSpan.FromMinutes(5), Ct);
+        await queue.EnqueueAsync(Item("crashy"), leader!.Epoch, Ct);
+        var child = ChildProcess.StartClaimer("claim", redis.Url, prefix, "runner-1", "300000");
+        await child.WaitForLineAsync("CLAIMED", Ct);
+        child.Kill();
+        await child.DisposeAsync();
+        await Task.Delay(TimeSpan.FromSeconds(2), Ct);
+        Assert.Equal(0, await queue.ReclaimDisconnectedAsync(Ct));
+        Assert.Equal(1, (await queue.GetStatsAsync(Ct)).Active);
+    }
+
+    [Fact]
     public async Task GuideKeys_HoldWhatTheGuideSays_AndTheCliOperatesOnThem()
     {
         // No prefix: the exact names of the guide, in a database of this test alone.

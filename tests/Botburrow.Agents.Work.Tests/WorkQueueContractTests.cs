@@ -509,6 +509,73 @@ public abstract partial class WorkQueueContractTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task FencingToken_GrowsWithEveryClaim_AndTheLeaseCheckSaysWhoHoldsTheWork()
+    {
+        var (queue, _, epoch) = await LeadAsync();
+        await queue.EnqueueAsync(Item("a"), epoch, Ct);
+        var first = (await queue.TryClaimAsync("r1", RunnerMode.Hybrid, Ct))!;
+        Assert.Equal(LeaseState.Held, await queue.CheckLeaseAsync(first, Ct));
+        Assert.Equal(LeaseState.TakenOver, await queue.CheckLeaseAsync(first with { FencingToken = first.FencingToken + 1 }, Ct));
+        Assert.Equal(LeaseState.TakenOver, await queue.CheckLeaseAsync(first with { RunnerId = "r2" }, Ct));
+
+        Time.Advance(TimeSpan.FromSeconds(16));
+        Assert.Equal(LeaseState.Expired, await queue.CheckLeaseAsync(first, Ct));
+        await queue.ReapAsync(Ct);
+        Assert.Equal(LeaseState.Gone, await queue.CheckLeaseAsync(first, Ct));
+
+        var second = await queue.TryClaimAsync("r2", RunnerMode.Hybrid, Ct);
+        Assert.True(second!.FencingToken > first.FencingToken, $"token {second.FencingToken} after {first.FencingToken}");
+        Assert.Equal(LeaseState.Held, await queue.CheckLeaseAsync(second, Ct));
+
+        Assert.True(await queue.StopActivationAsync(second.ActivationId, Ct));
+        Assert.Equal(LeaseState.StoppedByOperator, await queue.CheckLeaseAsync(second, Ct));
+    }
+
+    [Fact]
+    public async Task StaleCompletion_WithAnOldFencingToken_IsRefused_AndFeedsNoBreaker()
+    {
+        var (queue, _, epoch) = await LeadAsync(DefaultOptions with { BreakerMaxFailures = 1 });
+        await queue.EnqueueAsync(Item("a"), epoch, Ct);
+        var claimed = await queue.TryClaimAsync("r1", RunnerMode.Hybrid, Ct);
+
+        // Same runner, same activation id, but a token that is not the claim's: refused.
+        await queue.CompleteAsync(claimed! with { FencingToken = claimed.FencingToken + 7 }, WorkOutcome.Failed, "stale", Ct);
+        Assert.Empty(await queue.ListBackoffAsync(Ct));
+        Assert.NotNull(await queue.GetActivationAsync(claimed.ActivationId, Ct));
+        await queue.HandBackAsync(claimed with { FencingToken = claimed.FencingToken + 7 }, Ct);
+        Assert.NotNull(await queue.GetActivationAsync(claimed.ActivationId, Ct));
+
+        // The holder's own completion counts once.
+        await queue.CompleteAsync(claimed, WorkOutcome.Failed, "boom", Ct);
+        var entry = Assert.Single(await queue.ListBackoffAsync(Ct));
+        Assert.Equal(1, entry.Failures);
+    }
+
+    [Fact]
+    public async Task OperatorStop_BacksTheAgentOff_BeforeItsFollowUpCanStartItAgain()
+    {
+        var (queue, _, epoch) = await LeadAsync();
+        await queue.EnqueueAsync(Item("a"), epoch, Ct);
+        var claimed = await queue.TryClaimAsync("r1", RunnerMode.Hybrid, Ct);
+        Assert.Equal(EnqueueOutcome.CoalescedIntoFollowUp, await queue.EnqueueAsync(Item("a"), epoch, Ct));
+
+        Assert.True(await queue.StopActivationAsync(claimed!.ActivationId, Ct));
+        await queue.CompleteAsync(claimed, WorkOutcome.StoppedByOperator, "stopped by an operator", Ct);
+
+        var backoff = Assert.Single(await queue.ListBackoffAsync(Ct));
+        Assert.Equal("a", backoff.AgentId);
+        Assert.Equal(0, backoff.Failures);
+        Assert.True(backoff.Until >= Time.GetUtcNow() + TimeSpan.FromSeconds(59), $"backoff until {backoff.Until}");
+        Assert.Null(await queue.TryClaimAsync("r2", RunnerMode.Hybrid, Ct));
+        Assert.Equal(EnqueueOutcome.InBackoff, await queue.EnqueueAsync(Item("a"), epoch, Ct));
+
+        // Lifted by an operator: the agent runs again.
+        Assert.Equal(1, await queue.ClearBackoffAsync("a", Ct));
+        Assert.Equal(EnqueueOutcome.Enqueued, await queue.EnqueueAsync(Item("a"), epoch, Ct));
+        Assert.NotNull(await queue.TryClaimAsync("r2", RunnerMode.Hybrid, Ct));
+    }
+
+    [Fact]
     public async Task Stats_ReportDepthsAgesActiveDeadAndRunners()
     {
         var (queue, _, epoch) = await LeadAsync();

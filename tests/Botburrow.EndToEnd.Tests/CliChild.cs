@@ -13,6 +13,8 @@ namespace Botburrow.EndToEnd.Tests;
 public sealed partial class CliChild : IAsyncDisposable
 {
     private const int SigTerm = 15;
+    private const int SigStop = 19;
+    private const int SigCont = 18;
 
     private readonly Process _process;
     private readonly List<string> _stdout = [];
@@ -149,6 +151,15 @@ public sealed partial class CliChild : IAsyncDisposable
         if (NativeMethods.Kill(_process.Id, SigTerm) != 0)
         {
             throw new InvalidOperationException($"kill({_process.Id}, SIGTERM) failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
+    /// <summary>SIGSTOP (a frozen process: a long GC pause, a suspended VM) or, with <paramref name="resume"/>, SIGCONT.</summary>
+    public void Freeze(bool resume = false)
+    {
+        if (NativeMethods.Kill(_process.Id, resume ? SigCont : SigStop) != 0)
+        {
+            throw new InvalidOperationException($"kill({_process.Id}, {(resume ? "SIGCONT" : "SIGSTOP")}) failed: errno {Marshal.GetLastPInvokeError()}");
         }
     }
 

@@ -47,6 +47,7 @@ public sealed class BotburrowSettings
         HeartbeatInterval = ParseDuration(SettingNames.HeartbeatInterval)!.Value;
         ReapInterval = ParseDuration(SettingNames.ReapInterval)!.Value;
         LeaderLeaseDuration = ParseDuration(SettingNames.LeaderLeaseDuration)!.Value;
+        FastFailureDetection = string.Equals(Text(SettingNames.FastFailureDetection), "true", StringComparison.OrdinalIgnoreCase);
         ShutdownGracePeriod = ParseDuration(SettingNames.ShutdownGracePeriod)!.Value;
         BreakerMaxFailures = (int)ParseInteger(SettingNames.BreakerMaxFailures)!.Value;
         BreakerBaseBackoff = ParseDuration(SettingNames.BreakerBaseBackoff)!.Value;
@@ -123,6 +124,9 @@ public sealed class BotburrowSettings
     public TimeSpan ReapInterval { get; }
 
     public TimeSpan LeaderLeaseDuration { get; }
+
+    /// <summary>Whether dead lease holders are detected by their Redis connection (<c>FAST_FAILURE_DETECTION</c>).</summary>
+    public bool FastFailureDetection { get; }
 
     public TimeSpan ShutdownGracePeriod { get; }
 

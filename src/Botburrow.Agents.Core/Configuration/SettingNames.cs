@@ -33,6 +33,7 @@ public static class SettingNames
     public const string HeartbeatInterval = "HEARTBEAT_INTERVAL";
     public const string ReapInterval = "REAP_INTERVAL";
     public const string LeaderLeaseDuration = "LEADER_LEASE_DURATION";
+    public const string FastFailureDetection = "FAST_FAILURE_DETECTION";
     public const string ShutdownGracePeriod = "SHUTDOWN_GRACE_PERIOD";
     public const string BreakerMaxFailures = "BREAKER_MAX_FAILURES";
     public const string BreakerBaseBackoff = "BREAKER_BASE_BACKOFF";

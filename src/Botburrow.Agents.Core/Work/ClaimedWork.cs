@@ -16,4 +16,10 @@ public sealed record ClaimedWork
 
     /// <summary>The fencing epoch the item was enqueued under.</summary>
     public long Epoch { get; init; }
+
+    /// <summary>
+    /// The claim's fencing token: a counter the work store increments on every claim (<c>work:fence</c>), so a later
+    /// claim of the same work always carries a larger one. Every write made under the lease carries it.
+    /// </summary>
+    public long FencingToken { get; init; }
 }

@@ -42,6 +42,7 @@ public sealed partial class EmbeddedWorkQueue : IWorkQueue, ILeaderElection
     private readonly LinkedList<RecentActivation> _recent = new();
     private readonly Dictionary<string, (RunnerHeartbeat Heartbeat, DateTimeOffset SeenAt)> _runners = new(StringComparer.Ordinal);
     private long _hybridClaims;
+    private long _fence;
     private string? _leader;
     private DateTimeOffset _leaderExpires;
     private DateTimeOffset _leaderSince;
@@ -121,6 +122,7 @@ public sealed partial class EmbeddedWorkQueue : IWorkQueue, ILeaderElection
                         ClaimedAt = now,
                         LeaseExpiresAt = now + _options.LeaseDuration,
                         Epoch = item.Epoch,
+                        FencingToken = ++_fence,
                     };
                     _records[id] = new ActivationRecord(claimed, claimed.LeaseExpiresAt + _options.ActivationRecordGrace);
                     _leases[id] = claimed.LeaseExpiresAt;
@@ -181,27 +183,59 @@ public sealed partial class EmbeddedWorkQueue : IWorkQueue, ILeaderElection
         return Task.FromResult<IReadOnlySet<string>>(cancelled);
     }
 
+    public Task<LeaseState> CheckLeaseAsync(ClaimedWork work, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_lock)
+        {
+            if (LiveRecord(work.ActivationId) is not { } record)
+            {
+                return Task.FromResult(_leases.ContainsKey(work.ActivationId) ? LeaseState.StoppedByOperator : LeaseState.Gone);
+            }
+
+            if (!Holds(record, work))
+            {
+                return Task.FromResult(LeaseState.TakenOver);
+            }
+
+            return Task.FromResult(record.Claim.LeaseExpiresAt > Now ? LeaseState.Held : LeaseState.Expired);
+        }
+    }
+
     public Task CompleteAsync(ClaimedWork work, WorkOutcome outcome, string? error = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
         cancellationToken.ThrowIfCancellationRequested();
         (long Failures, TimeSpan Backoff)? tripped = null;
         var pushed = false;
+        var stale = false;
+        TimeSpan? stopBackoff = null;
         lock (_lock)
         {
             var agent = work.Item.AgentId;
-            var owned = LiveRecord(work.ActivationId) is { } record && record.Claim.RunnerId == work.RunnerId;
+            var owned = LiveRecord(work.ActivationId) is { } record && Holds(record, work);
             _leases.Remove(work.ActivationId);
-            if (_records.TryGetValue(work.ActivationId, out var existing) && existing.Claim.RunnerId == work.RunnerId)
+            if (_records.TryGetValue(work.ActivationId, out var existing) && Holds(existing, work))
             {
                 _records.Remove(work.ActivationId);
             }
 
-            if (_active.TryGetValue(agent, out var activeId) && activeId == work.ActivationId)
+            var indexed = _active.TryGetValue(agent, out var activeId) && activeId == work.ActivationId;
+            if (indexed)
             {
                 _active.Remove(agent);
             }
 
+            if (outcome == WorkOutcome.StoppedByOperator && indexed && _options.BreakerBaseBackoff > TimeSpan.Zero)
+            {
+                // Before the follow-up is pushed: the stopped agent must not start again on the same mention.
+                var untilMs = Now.ToUnixTimeMilliseconds() + (long)_options.BreakerBaseBackoff.TotalMilliseconds;
+                _backoffUntil[agent] = (untilMs + 999) / 1000;
+                stopBackoff = _options.BreakerBaseBackoff;
+            }
+
+            stale = !owned && outcome != WorkOutcome.StoppedByOperator;
             if (owned)
             {
                 switch (outcome)
@@ -229,6 +263,16 @@ public sealed partial class EmbeddedWorkQueue : IWorkQueue, ILeaderElection
             WorkLog.CircuitBreaker(_logger, work.Item.AgentId, t.Failures, t.Backoff.TotalSeconds);
         }
 
+        if (stale)
+        {
+            WorkLog.StaleCompletion(_logger, work.ActivationId, work.Item.AgentId, work.RunnerId, work.FencingToken);
+        }
+
+        if (stopBackoff is { } b)
+        {
+            WorkLog.StoppedBackoff(_logger, work.Item.AgentId, work.ActivationId, b.TotalSeconds);
+        }
+
         if (pushed)
         {
             _signal.Set();
@@ -245,7 +289,7 @@ public sealed partial class EmbeddedWorkQueue : IWorkQueue, ILeaderElection
         var pushed = false;
         lock (_lock)
         {
-            if (LiveRecord(work.ActivationId) is { } record && record.Claim.RunnerId == work.RunnerId)
+            if (LiveRecord(work.ActivationId) is { } record && Holds(record, work))
             {
                 var agent = work.Item.AgentId;
                 _records.Remove(work.ActivationId);
@@ -267,6 +311,9 @@ public sealed partial class EmbeddedWorkQueue : IWorkQueue, ILeaderElection
 
         return Task.CompletedTask;
     }
+
+    /// <summary>In one process there is no connection to lose: holders die with the queue.</summary>
+    public Task<int> ReclaimDisconnectedAsync(CancellationToken cancellationToken = default) => Task.FromResult(0);
 
     public Task<int> ReapAsync(CancellationToken cancellationToken = default)
     {
@@ -395,6 +442,7 @@ public sealed partial class EmbeddedWorkQueue : IWorkQueue, ILeaderElection
                         InFlight = r.Heartbeat.InFlight,
                         StartedAt = r.Heartbeat.StartedAt,
                         LastSeenAt = r.SeenAt,
+                        LeasesLost = r.Heartbeat.LeasesLost,
                     })
                     .OrderBy(r => r.RunnerId, StringComparer.Ordinal)
                     .ToList(),
@@ -604,6 +652,9 @@ public sealed partial class EmbeddedWorkQueue : IWorkQueue, ILeaderElection
 
     private bool IsCurrentEpoch(long epoch)
         => _leader is not null && _leaderExpires > Now && epoch == _epoch;
+
+    private static bool Holds(ActivationRecord record, ClaimedWork work)
+        => record.Claim.RunnerId == work.RunnerId && record.Claim.FencingToken == work.FencingToken;
 
     private ActivationRecord? LiveRecord(string id)
     {

@@ -32,7 +32,18 @@ public interface IWorkQueue
     /// </summary>
     Task<IReadOnlySet<string>> HeartbeatAsync(RunnerHeartbeat heartbeat, IReadOnlyCollection<string> activationIds, CancellationToken cancellationToken = default);
 
-    /// <summary>Ends an activation, feeds the circuit breaker and enqueues the agent's pending follow-up.</summary>
+    /// <summary>
+    /// The authoritative lease check an activation makes before an irreversible effect: is
+    /// <c>activation:{id}</c> still this runner's, with this fencing token, and its lease unexpired?
+    /// </summary>
+    Task<LeaseState> CheckLeaseAsync(ClaimedWork work, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Ends an activation, feeds the circuit breaker and enqueues the agent's pending follow-up. Fenced: only the
+    /// holder (same runner, same fencing token) changes the breaker; a stale completion only removes index entries
+    /// that still name its own activation id. <see cref="WorkOutcome.StoppedByOperator"/> puts the agent into backoff
+    /// (while the work is still indexed as this activation's) before any follow-up is enqueued.
+    /// </summary>
     Task CompleteAsync(ClaimedWork work, WorkOutcome outcome, string? error = null, CancellationToken cancellationToken = default);
 
     /// <summary>Graceful drain: puts the item back at the front of its queue with the same attempt.</summary>
@@ -40,6 +51,12 @@ public interface IWorkQueue
 
     /// <summary>Requeues expired leases (attempt+1) or dead-letters them; clears orphans and expired backoff.</summary>
     Task<int> ReapAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Fast failure detection: reclaims (as <see cref="ReapAsync"/> does for expired leases) the work of holders whose
+    /// connection to the work store is gone; 0 when the store cannot see connections or detection is off.
+    /// </summary>
+    Task<int> ReclaimDisconnectedAsync(CancellationToken cancellationToken = default);
 
     Task<WorkQueueStats> GetStatsAsync(CancellationToken cancellationToken = default);
 

@@ -42,7 +42,8 @@ public sealed record RecentActivation
     {
         WorkOutcome.Succeeded => "succeeded",
         WorkOutcome.Failed => "failed",
-        WorkOutcome.Cancelled => "cancelled",
+        // A stop by an operator is a cancellation to the dashboard; its error says who stopped it.
+        WorkOutcome.Cancelled or WorkOutcome.StoppedByOperator => "cancelled",
         _ => "refused_by_budget",
     };
 

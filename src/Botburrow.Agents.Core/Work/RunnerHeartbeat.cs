@@ -12,4 +12,7 @@ public sealed record RunnerHeartbeat
     public int InFlight { get; init; }
 
     public DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>Activations the runner stopped because their lease was lost, since it started (<c>leases_lost</c>).</summary>
+    public long LeasesLost { get; init; }
 }

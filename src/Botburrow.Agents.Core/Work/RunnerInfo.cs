@@ -14,4 +14,7 @@ public sealed record RunnerInfo
     public DateTimeOffset StartedAt { get; init; }
 
     public DateTimeOffset LastSeenAt { get; init; }
+
+    /// <summary>Activations the runner stopped because their lease was lost, since it started (<c>leases_lost</c>).</summary>
+    public long LeasesLost { get; init; }
 }

@@ -36,4 +36,20 @@ public static partial class WorkLog
     [LoggerMessage(EventId = 4008, EventName = "activation_stopped", Level = LogLevel.Information,
         Message = "activation_stopped activation={ActivationId}")]
     public static partial void ActivationStopped(ILogger logger, string activationId);
+
+    [LoggerMessage(EventId = 4009, EventName = "activation_stopped_backoff", Level = LogLevel.Warning,
+        Message = "activation_stopped_backoff agent={AgentId} activation={ActivationId} backoff_seconds={BackoffSeconds}: stopped by an operator; the agent backs off (clear with botburrow backoff clear or DEL work:backoff)")]
+    public static partial void StoppedBackoff(ILogger logger, string agentId, string activationId, double backoffSeconds);
+
+    [LoggerMessage(EventId = 4010, EventName = "stale_completion_refused", Level = LogLevel.Warning,
+        Message = "stale_completion_refused activation={ActivationId} agent={AgentId} runner={RunnerId} fencing_token={FencingToken}: the lease was no longer this runner's; the breaker is not fed")]
+    public static partial void StaleCompletion(ILogger logger, string activationId, string agentId, string runnerId, long fencingToken);
+
+    [LoggerMessage(EventId = 4011, EventName = "holder_disconnected", Level = LogLevel.Warning,
+        Message = "holder_disconnected runner={RunnerId}: its Redis connection is gone; reclaiming its work now")]
+    public static partial void HolderDisconnected(ILogger logger, string runnerId);
+
+    [LoggerMessage(EventId = 4012, EventName = "client_list_unavailable", Level = LogLevel.Warning,
+        Message = "client_list_unavailable: CLIENT LIST is refused or unsupported here; fast failure detection is off, leases alone detect dead holders")]
+    public static partial void ClientListUnavailable(ILogger logger, Exception exception);
 }

@@ -14,4 +14,10 @@ public enum WorkOutcome
 
     /// <summary>The agent's budget refused the run; not a failure.</summary>
     RefusedByBudget,
+
+    /// <summary>
+    /// An operator deleted the activation's record (<c>botburrow activations stop</c>): not a failure, but the agent
+    /// backs off for <c>BREAKER_BASE_BACKOFF</c> so that the same mention does not start it again at once.
+    /// </summary>
+    StoppedByOperator,
 }

@@ -32,6 +32,17 @@ public sealed record WorkQueueOptions
     /// <value>1 hour.</value>
     public TimeSpan ActivationRecordGrace { get; init; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// Whether a lease holder (a runner, or the leader for its standbys) whose named Redis connection is gone from
+    /// <c>CLIENT LIST</c> counts as dead at once instead of when its lease expires (<c>FAST_FAILURE_DETECTION</c>).
+    /// </summary>
+    /// <value>true.</value>
+    public bool FastFailureDetection { get; init; } = true;
+
+    /// <summary>How long a holder's connection must stay absent before it counts as dead (rides out a reconnect).</summary>
+    /// <value>0.75 s.</value>
+    public TimeSpan DisconnectGrace { get; init; } = TimeSpan.FromMilliseconds(750);
+
     /// <summary>Key prefix for isolation (tests, several environments in one Redis); empty for the guide's names.</summary>
     public string KeyPrefix { get; init; } = "";
 
@@ -46,6 +57,7 @@ public sealed record WorkQueueOptions
             BreakerBaseBackoff = settings.BreakerBaseBackoff,
             BreakerMaxBackoff = settings.BreakerMaxBackoff,
             HeartbeatTtl = settings.HeartbeatInterval * 3,
+            FastFailureDetection = settings.FastFailureDetection,
         };
     }
 

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Botburrow.Agents.DevHub.Endpoints;
 
@@ -98,8 +99,19 @@ internal static class HubRequest
     /// <summary>The request's <c>Idempotency-Key</c>, or <see langword="null"/>.</summary>
     public static string? IdempotencyKey(HttpContext context)
     {
+        // Recorded, not enforced: the dev Hub shows which lease holder a write came from.
+        if (context.Request.Headers["X-Botburrow-Fencing-Token"].ToString() is { Length: > 0 } fencingToken)
+        {
+            var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Botburrow.Agents.DevHub");
+            if (logger.IsEnabled(LogLevel.Debug))
+            {
+                var path = context.Request.Path.ToString();
+                DevHubLog.FencedWrite(logger, context.Request.Method, path, fencingToken);
+            }
+        }
+
         var key = context.Request.Headers[IdempotencyHeader].ToString();
-        if (string.IsNullOrEmpty(key))
+        if (string.IsNullOrEmpty(key) || !context.RequestServices.GetRequiredService<IOptions<DevHubOptions>>().Value.Idempotency)
         {
             return null;
         }

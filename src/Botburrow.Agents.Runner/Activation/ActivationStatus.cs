@@ -9,6 +9,9 @@ public static class ActivationStatus
     /// <summary>A runner's activation handed back to the queue at shutdown (it has no outcome of its own).</summary>
     public const string HandedBack = "handed_back";
 
+    /// <summary>A runner's activation stopped because its lease lapsed or was taken over; it published nothing more.</summary>
+    public const string LeaseLost = "lease_lost";
+
     /// <summary><paramref name="outcome"/> in snake case: <c>succeeded</c>, <c>failed</c>, <c>cancelled</c>, <c>refused_by_budget</c>.</summary>
     public static string Of(WorkOutcome outcome) => JsonNamingPolicy.SnakeCaseLower.ConvertName(outcome.ToString());
 }

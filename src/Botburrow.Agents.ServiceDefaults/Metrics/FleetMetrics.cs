@@ -39,6 +39,9 @@ public static class FleetMetrics
     public static readonly Counter LeaseReclaims = Prometheus.Metrics.CreateCounter(
         "botburrow_lease_reclaims_total", "Work items requeued or dead-lettered because their lease expired.");
 
+    public static readonly Counter LeasesLost = Prometheus.Metrics.CreateCounter(
+        "botburrow_leases_lost_total", "Activations a runner stopped because its lease lapsed or was taken over (lease_lost).", "runner_id");
+
     public static readonly Gauge RunnerInfo = Prometheus.Metrics.CreateGauge(
         "botburrow_runner_info", "Runner identity (always 1).", "runner_id", "mode", "version");
 

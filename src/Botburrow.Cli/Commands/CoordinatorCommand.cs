@@ -20,7 +20,7 @@ internal sealed class CoordinatorCommand : Command
         settings.Require(SettingNames.RedisUrl, "coordinator");
         await using var app = FleetHost.Build(settings, 9090, builder =>
         {
-            builder.Services.AddRedisWorkQueue(settings);
+            builder.Services.AddRedisWorkQueue(settings, role: "coordinator");
             FleetHost.AddHub(builder.Services, settings);
             builder.Services.AddAgentDefinitions(settings);
             builder.Services.AddCoordinator(settings);

@@ -57,6 +57,7 @@ internal sealed class HubCommand : Command
             Host = parse.GetValue(_host)!,
             AgentsDirectory = agents,
             AdminKey = parse.GetValue(_adminKey) ?? context.Settings.HubApiKey,
+            Idempotency = !string.Equals(context.Settings.Environment.GetValueOrDefault("DEVHUB_IDEMPOTENCY"), "off", StringComparison.OrdinalIgnoreCase),
         };
 
         DevHubServer server;

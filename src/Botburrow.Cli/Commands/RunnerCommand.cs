@@ -31,7 +31,7 @@ internal sealed class RunnerCommand : Command
         settings.Require(SettingNames.RedisUrl, "runner");
         await using var app = FleetHost.Build(settings, 9091, builder =>
         {
-            builder.Services.AddRedisWorkQueue(settings);
+            builder.Services.AddRedisWorkQueue(settings, role: "runner");
             FleetHost.AddHub(builder.Services, settings);
             builder.Services.AddAgentDefinitions(settings);
             builder.Services.AddRunner(settings);

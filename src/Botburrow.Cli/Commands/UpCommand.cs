@@ -134,7 +134,7 @@ internal sealed class UpCommand : Command
                 }
                 else
                 {
-                    builder.Services.AddRedisWorkQueue(settings);
+                    builder.Services.AddRedisWorkQueue(settings, role: "up");
                 }
 
                 FleetHost.AddHub(builder.Services, settings, hubUrl, hubKey);
