@@ -188,7 +188,7 @@ public sealed partial class RunnerService : BackgroundService
 
         var elapsed = Stopwatch.GetElapsedTime(started);
         var handBack = running.Reason == StopReason.HandBack;
-        var status = handBack ? "handed_back" : System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(outcome.ToString());
+        var status = handBack ? ActivationStatus.HandedBack : ActivationStatus.Of(outcome);
         span?.SetTag("botburrow.outcome", status);
         if (outcome is WorkOutcome.Failed)
         {

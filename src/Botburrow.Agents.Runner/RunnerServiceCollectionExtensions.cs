@@ -27,7 +27,8 @@ public static class RunnerServiceCollectionExtensions
         services.TryAddSingleton(_ => settings.ModelPricesPath is { } path ? ModelPriceTable.LoadWithDefaults(path) : ModelPriceTable.Default);
         services.TryAddSingleton(sp => new BrainFactory(settings, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(new NativeExecutorOptions { DefaultMaxIterations = settings.MaxIterations });
-        services.TryAddSingleton(sp => new NativeExecutor(sp.GetRequiredService<BrainFactory>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<NativeExecutorOptions>()));
+        services.TryAddSingleton(sp => new NativeLoop(sp.GetRequiredService<BrainFactory>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<NativeExecutorOptions>()));
+        services.TryAddSingleton(sp => new NativeExecutor(sp.GetRequiredService<NativeLoop>(), sp.GetRequiredService<Botburrow.Agents.Mcp.ActivationToolProvider>()));
 
         // Behaviour-limit state and transcripts live in the work store: AddRedisWorkQueue registers the Redis ones
         // first; without it (activate --once) they are kept in memory.
@@ -48,7 +49,7 @@ public static class RunnerServiceCollectionExtensions
             sp.GetRequiredService<Botburrow.Agents.Definitions.Permissions.PermissionsPolicySource>(),
             sp.GetRequiredService<Botburrow.Agents.Mcp.Hub.HubGateway>(),
             settings.WorkspaceRoot));
-        services.TryAddSingleton(sp => new CliExecutors(settings, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+        services.TryAddSingleton(sp => new CliExecutors(settings, sp.GetRequiredService<Botburrow.Agents.Mcp.ActivationToolProvider>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         services.TryAddSingleton<ActivationPipeline>();
         if (withService)
         {

@@ -122,10 +122,10 @@ public sealed class NativeLoopTests
     public async Task MaxIterations2_ModelAlwaysCallsTools_StopsAfterTwoTurnsNamingMaxIterations(FakeProvider provider)
     {
         await using var server = await FakeModelServer.StartAsync(provider, n => FakeTurn.Call((provider == FakeProvider.Anthropic ? "toolu_" : "call_") + n, "lookup", "{\"city\":\"Oslo\"}"));
-        var executor = TestAgents.Executor(TestAgents.Settings(server), streaming: false);
+        var executor = TestAgents.Loop(TestAgents.Settings(server), streaming: false);
         var meter = new ActivationMeter(ModelPriceTable.Default);
 
-        var error = await Assert.ThrowsAsync<ActivationFailedException>(() => executor.AnswerAsync(TestAgents.Prompt(TestAgents.For(server, maxIterations: 2), [Lookup()], meter), TestContext.Current.CancellationToken));
+        var error = await Assert.ThrowsAsync<ActivationFailedException>(() => TestAgents.AskAsync(executor, TestAgents.For(server, maxIterations: 2), [Lookup()], meter));
 
         Assert.Contains("max_iterations (2)", error.Message, StringComparison.Ordinal);
         Assert.Equal(2, server.Requests.Count);
@@ -137,9 +137,9 @@ public sealed class NativeLoopTests
     public async Task Anthropic_401_FailsWithTheKeyVariableRejected()
     {
         await using var server = await FakeModelServer.StartAsync(FakeProvider.Anthropic, _ => new FakeTurn { Status = 401 });
-        var executor = TestAgents.Executor(TestAgents.Settings(server), streaming: true);
+        var executor = TestAgents.Loop(TestAgents.Settings(server), streaming: true);
 
-        var error = await Assert.ThrowsAsync<ActivationFailedException>(() => executor.AnswerAsync(TestAgents.Prompt(TestAgents.For(server), []), TestContext.Current.CancellationToken));
+        var error = await Assert.ThrowsAsync<ActivationFailedException>(() => TestAgents.AskAsync(executor, TestAgents.For(server), []));
 
         Assert.Equal("ANTHROPIC_API_KEY rejected (401)", error.Message);
         Assert.Single(server.Requests);
@@ -150,9 +150,9 @@ public sealed class NativeLoopTests
     {
         await using var server = await FakeModelServer.StartAsync(FakeProvider.OpenAI, _ => new FakeTurn { Status = 401 });
         using var policy = new TempPolicy("agents:\n  tester:\n    provider_keys: [TEAM_OPENAI_KEY]\n");
-        var executor = TestAgents.Executor(TestAgents.Settings(server, new Dictionary<string, string?> { ["TEAM_OPENAI_KEY"] = "sk-team", ["AGENT_PERMISSIONS_PATH"] = policy.Path }), streaming: false);
+        var executor = TestAgents.Loop(TestAgents.Settings(server, new Dictionary<string, string?> { ["TEAM_OPENAI_KEY"] = "sk-team", ["AGENT_PERMISSIONS_PATH"] = policy.Path }), streaming: false);
 
-        var error = await Assert.ThrowsAsync<ActivationFailedException>(() => executor.AnswerAsync(TestAgents.Prompt(TestAgents.For(server, apiKeyEnv: "TEAM_OPENAI_KEY"), []), TestContext.Current.CancellationToken));
+        var error = await Assert.ThrowsAsync<ActivationFailedException>(() => TestAgents.AskAsync(executor, TestAgents.For(server, apiKeyEnv: "TEAM_OPENAI_KEY"), []));
 
         Assert.Equal("TEAM_OPENAI_KEY rejected (401)", error.Message);
         Assert.Equal("Bearer sk-team", server.Requests[0].Authorization);
@@ -166,9 +166,9 @@ public sealed class NativeLoopTests
         await using var server = await FakeModelServer.StartAsync(provider, n => n == 0
             ? new FakeTurn { Status = 429, Headers = new Dictionary<string, string> { ["retry-after"] = "2" } }
             : FakeTurn.Say("fine"));
-        var executor = TestAgents.Executor(TestAgents.Settings(server), streaming: false);
+        var executor = TestAgents.Loop(TestAgents.Settings(server), streaming: false);
 
-        var answer = await executor.AnswerAsync(TestAgents.Prompt(TestAgents.For(server), []), TestContext.Current.CancellationToken);
+        var answer = await TestAgents.AskAsync(executor, TestAgents.For(server), []);
 
         Assert.Equal("fine", answer.Text);
         var requests = server.Requests;
@@ -186,7 +186,7 @@ public sealed class NativeLoopTests
         var agent = TestAgents.For(server) with { Brain = new Definitions.Model.BrainConfig { Provider = Definitions.Model.LlmProvider.Local, Model = "llama3.1:8b", ApiBase = new Uri(server.BaseUrl + "/v1") } };
         var meter = new ActivationMeter(ModelPriceTable.Default, budgetUsd: 0.000001m);
 
-        var answer = await TestAgents.Executor(settings, streaming: true).AnswerAsync(TestAgents.Prompt(agent, [], meter), TestContext.Current.CancellationToken);
+        var answer = await TestAgents.AskAsync(TestAgents.Loop(settings, streaming: true), agent, [], meter);
 
         Assert.Equal("local answer", answer.Text);
         Assert.Equal("llama3.1:8b", server.Requests[0].Body.GetProperty("model").GetString());
@@ -197,9 +197,9 @@ public sealed class NativeLoopTests
 
     private static async Task<(AgentAnswer Answer, ActivationMeter Meter)> RunThreeCallsAsync(FakeModelServer server, bool streaming)
     {
-        var executor = TestAgents.Executor(TestAgents.Settings(server), streaming);
+        var executor = TestAgents.Loop(TestAgents.Settings(server), streaming);
         var meter = new ActivationMeter(ModelPriceTable.Default);
-        var answer = await executor.AnswerAsync(TestAgents.Prompt(TestAgents.For(server), [Lookup()], meter), TestContext.Current.CancellationToken);
+        var answer = await TestAgents.AskAsync(executor, TestAgents.For(server), [Lookup()], meter);
         return (answer, meter);
     }
 

@@ -83,9 +83,9 @@ public sealed class ProviderAccessTests
     public async Task The_native_executor_refuses_before_calling_the_model()
     {
         await using var server = await FakeModelServer.StartAsync(FakeProvider.OpenAI, _ => FakeTurn.Say("should not be asked"));
-        var executor = TestAgents.Executor(TestAgents.Settings(server, new Dictionary<string, string?> { ["GITHUB_PAT"] = "ghp_fleet_secret" }), streaming: false);
+        var executor = TestAgents.Loop(TestAgents.Settings(server, new Dictionary<string, string?> { ["GITHUB_PAT"] = "ghp_fleet_secret" }), streaming: false);
 
-        var error = await Assert.ThrowsAsync<ActivationFailedException>(() => executor.AnswerAsync(TestAgents.Prompt(TestAgents.For(server, apiKeyEnv: "GITHUB_PAT"), []), TestContext.Current.CancellationToken));
+        var error = await Assert.ThrowsAsync<ActivationFailedException>(() => TestAgents.AskAsync(executor, TestAgents.For(server, apiKeyEnv: "GITHUB_PAT"), []));
 
         Assert.StartsWith("brain.api_key_env of agent 'tester' is refused, so no key is read: 'GITHUB_PAT' is a fleet secret (", error.Message, StringComparison.Ordinal);
         Assert.Empty(server.Requests);

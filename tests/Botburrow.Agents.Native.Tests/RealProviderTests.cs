@@ -21,7 +21,7 @@ public sealed class RealProviderTests
             Assert.Skip("ANTHROPIC_API_KEY is not set");
         }
 
-        var executor = new NativeExecutor(new BrainFactory(settings, TimeProvider.System), NullLoggerFactory.Instance, new NativeExecutorOptions());
+        var loop = new NativeLoop(new BrainFactory(settings, TimeProvider.System), NullLoggerFactory.Instance, new NativeExecutorOptions());
         var agent = new AgentDefinition
         {
             Name = "manual-tester",
@@ -32,16 +32,12 @@ public sealed class RealProviderTests
         var calls = 0;
         var tool = AIFunctionFactory.Create((string city) => { calls++; return city + ": 21 degrees, sunny"; }, "weather", "Current weather of a city.");
 
-        var answer = await executor.AnswerAsync(
-            new AgentPrompt
-            {
-                Agent = agent,
-                Task = TaskType.Inbox,
-                ActivationId = "manual",
-                SystemPrompt = "Use the weather tool, then answer in one sentence.",
-                UserPrompt = "What is the weather in Oslo?",
-                Tools = [tool],
-            },
+        var answer = await loop.AnswerAsync(
+            TestAgents.Context(agent),
+            "Use the weather tool, then answer in one sentence.",
+            [tool],
+            new AgentQuestion { Subject = "weather", Text = "What is the weather in Oslo?" },
+            new ConversationRecorder("weather"),
             TestContext.Current.CancellationToken);
 
         Assert.True(calls >= 1);

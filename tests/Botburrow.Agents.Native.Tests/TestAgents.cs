@@ -4,6 +4,7 @@ using Botburrow.Agents.Definitions.Model;
 using Botburrow.Agents.Runner.Execution;
 using Botburrow.Agents.Work;
 using Microsoft.Extensions.Logging.Abstractions;
+using Xunit;
 
 namespace Botburrow.Agents.Native.Tests;
 
@@ -40,17 +41,29 @@ internal static class TestAgents
         return SettingsLoader.Load(environment);
     }
 
-    public static NativeExecutor Executor(BotburrowSettings settings, bool streaming)
+    public static NativeLoop Loop(BotburrowSettings settings, bool streaming)
         => new(new BrainFactory(settings, TimeProvider.System), NullLoggerFactory.Instance, new NativeExecutorOptions { DefaultMaxIterations = 10, Streaming = streaming });
 
-    public static AgentPrompt Prompt(AgentDefinition agent, IReadOnlyList<Microsoft.Extensions.AI.AITool> tools, ActivationMeter? meter = null) => new()
+    /// <summary>The context of a test activation of <paramref name="agent"/> (INBOX, never losing its lease).</summary>
+    public static ActivationContext Context(AgentDefinition agent, ActivationMeter? meter = null)
     {
-        Agent = agent,
-        Task = TaskType.Inbox,
-        ActivationId = "test-activation",
-        SystemPrompt = "You are the tester.",
-        UserPrompt = "Look up three cities, then answer.",
-        Tools = tools,
-        Meter = meter ?? new ActivationMeter(Runner.Consumption.ModelPriceTable.Default),
-    };
+        var work = TestWork.Claimed(agent.Name, TaskType.Inbox, "test-activation");
+        return new ActivationContext
+        {
+            Work = work,
+            Agent = agent,
+            Meter = meter ?? new ActivationMeter(Runner.Consumption.ModelPriceTable.Default),
+            Lease = UnfencedLease.For(work),
+        };
+    }
+
+    /// <summary>Asks <paramref name="agent"/> through <paramref name="loop"/> with <paramref name="tools"/> to look up three cities.</summary>
+    public static Task<AgentAnswer> AskAsync(NativeLoop loop, AgentDefinition agent, IReadOnlyList<Microsoft.Extensions.AI.AITool> tools, ActivationMeter? meter = null)
+        => loop.AnswerAsync(
+            Context(agent, meter),
+            "You are the tester.",
+            tools,
+            new AgentQuestion { Subject = "test question", Text = "Look up three cities, then answer." },
+            new ConversationRecorder("test question"),
+            TestContext.Current.CancellationToken);
 }

@@ -20,7 +20,7 @@ public sealed record AgentAnswer
     public decimal? CostUsd { get; init; }
 
     /// <summary>
-    /// True when the executor already counted this answer's usage into <see cref="AgentPrompt.Meter"/> call by
+    /// True when the executor already counted this answer's usage into <see cref="ActivationContext.Meter"/> call by
     /// call; otherwise the pipeline counts <see cref="InputTokens"/> and <see cref="OutputTokens"/> itself.
     /// </summary>
     public bool Metered { get; init; }

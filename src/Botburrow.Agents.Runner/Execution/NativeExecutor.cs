@@ -1,96 +1,56 @@
-using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Logging;
+using Botburrow.Agents.Definitions.Permissions;
+using Botburrow.Agents.Mcp;
+using Botburrow.Agents.Runner.Activation;
 
 namespace Botburrow.Agents.Runner.Execution;
 
 /// <summary>
-/// The <c>native</c> executor: an <see cref="IChatClient"/> pipeline over the agent's provider. From the outside in:
-/// function invocation (tool errors go back to the model), OpenTelemetry GenAI spans (<c>chat</c>,
-/// <c>execute_tool</c>), the turn guard (budget before each turn; usage, transcript, the <c>iteration</c> event
-/// and the <c>behavior.max_iterations</c> cap after it), provider error translation, the provider SDK.
+/// The <c>native</c> executor: opens the agent's in-process Hub tools and starts its MCP servers for the
+/// activation (every Hub write and every MCP tool call first asks the activation's lease), then answers each
+/// question with the <see cref="NativeLoop"/> over exactly those tools.
 /// </summary>
 public sealed class NativeExecutor : IAgentExecutor
 {
-    private readonly BrainFactory _brains;
-    private readonly ILoggerFactory _loggerFactory;
-    private readonly NativeExecutorOptions _options;
+    private readonly NativeLoop _loop;
+    private readonly ActivationToolProvider _tools;
 
-    public NativeExecutor(BrainFactory brains, ILoggerFactory loggerFactory, int defaultMaxIterations)
-        : this(brains, loggerFactory, new NativeExecutorOptions { DefaultMaxIterations = defaultMaxIterations })
+    public NativeExecutor(NativeLoop loop, ActivationToolProvider tools)
     {
+        ArgumentNullException.ThrowIfNull(loop);
+        ArgumentNullException.ThrowIfNull(tools);
+        _loop = loop;
+        _tools = tools;
     }
 
-    public NativeExecutor(BrainFactory brains, ILoggerFactory loggerFactory, NativeExecutorOptions options)
+    public string? CheckAvailability(Definitions.Model.AgentDefinition agent) => _loop.CheckAvailability(agent);
+
+    public async ValueTask<IExecutorSession> OpenAsync(ActivationContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        _brains = brains;
-        _loggerFactory = loggerFactory;
-        _options = options;
+        ArgumentNullException.ThrowIfNull(context);
+        ActivationTools opened;
+        try
+        {
+            opened = await _tools.OpenAsync(context.Agent, context.ActivationId, context.CheckLeaseAsync, cancellationToken);
+        }
+        catch (Exception ex) when (ex is McpServerException or PermissionsPolicyException)
+        {
+            throw new ActivationFailedException(ex.Message, ex);
+        }
+
+        return new Session(_loop, context, opened);
     }
 
-    public string? CheckAvailability(Definitions.Model.AgentDefinition agent) => _brains.CheckAvailability(agent);
-
-    /// <summary>The Hub's post tool (in-process, or namespaced <c>hub__hub_post</c> through MCP).</summary>
-    private const string HubPostTool = "hub_post";
-
-    public async Task<AgentAnswer> AnswerAsync(AgentPrompt prompt, CancellationToken cancellationToken = default)
+    private sealed class Session(NativeLoop loop, ActivationContext context, ActivationTools tools) : IExecutorSession
     {
-        ArgumentNullException.ThrowIfNull(prompt);
-        var agent = prompt.Agent;
-        var maxIterations = agent.Behavior.MaxIterations ?? _options.DefaultMaxIterations;
-        var meter = prompt.Meter;
-        var (inputBefore, outputBefore) = (meter.InputTokens, meter.OutputTokens);
-        using var brain = _brains.Create(agent);
-        var turns = new AgentTurnChatClient(brain, _loggerFactory.CreateLogger("Botburrow.Agents.Runner.AgentLoop"), agent.Name, maxIterations, meter, prompt.Conversation, agent.Brain.Model);
-        using var chat = turns.AsBuilder()
-            .UseFunctionInvocation(_loggerFactory, f =>
-            {
-                // The turn guard stops the loop at max_iterations; function invocation must not end it first with
-                // a tool-less extra call (which Anthropic refuses once the history holds tool_use blocks).
-                f.MaximumIterationsPerRequest = maxIterations + 1;
-                f.MaximumConsecutiveErrorsPerRequest = maxIterations;
-                f.IncludeDetailedErrors = true;
-            })
-            .UseOpenTelemetry(sourceName: RunnerTelemetry.SourceName)
-            .Build();
+        public string SystemPrompt { get; } = PromptBuilder.SystemPrompt(context.Agent, tools.Tools);
 
-        var options = new ChatOptions
+        public async Task<AgentAnswer> AskAsync(AgentQuestion question, ConversationRecorder conversation, CancellationToken cancellationToken)
         {
-            ModelId = agent.Brain.Model,
-            Temperature = (float)agent.Brain.Temperature,
-            MaxOutputTokens = agent.Brain.MaxTokens,
-            Tools = prompt.Tools.Count > 0 ? [.. prompt.Tools] : null,
-            AdditionalProperties = new AdditionalPropertiesDictionary
-            {
-                [Brains.ScriptedChatClient.TaskProperty] = prompt.Task.ToString().ToLowerInvariant(),
-            },
-        };
-        if (prompt.Quote is not null)
-        {
-            options.AdditionalProperties[Brains.ScriptedChatClient.QuoteProperty] = prompt.Quote;
+            var postsBefore = tools.HubWrites.Count;
+            var answer = await loop.AnswerAsync(context, SystemPrompt, tools.Tools, question, conversation, cancellationToken);
+            return tools.HubWrites.Count > postsBefore ? answer with { PublishedThroughTool = true } : answer;
         }
 
-        ChatMessage[] messages = [new(ChatRole.System, prompt.SystemPrompt), new(ChatRole.User, prompt.UserPrompt)];
-        var response = _options.Streaming
-            ? await chat.GetStreamingResponseAsync(messages, options, cancellationToken).ToChatResponseAsync(cancellationToken)
-            : await chat.GetResponseAsync(messages, options, cancellationToken);
-
-        var answered = response.Messages.SelectMany(m => m.Contents).OfType<FunctionResultContent>().Select(r => r.CallId).ToHashSet(StringComparer.Ordinal);
-        if (response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().Any(c => !answered.Contains(c.CallId)))
-        {
-            throw new ActivationFailedException($"Agent '{agent.Name}' exceeded max_iterations ({maxIterations}) without a final answer");
-        }
-
-        return new AgentAnswer
-        {
-            Text = response.Text,
-            Model = meter.Model ?? response.ModelId ?? agent.Brain.Model,
-            InputTokens = meter.InputTokens - inputBefore,
-            OutputTokens = meter.OutputTokens - outputBefore,
-            Iterations = turns.Turns,
-            Metered = true,
-            PublishedThroughTool = response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>()
-                .Any(c => c.Name == HubPostTool || c.Name.EndsWith("__" + HubPostTool, StringComparison.Ordinal)),
-        };
+        public ValueTask DisposeAsync() => tools.DisposeAsync();
     }
 }

@@ -65,7 +65,7 @@ internal sealed class ActivateCommand : Command
             var report = await provider.GetRequiredService<ActivationPipeline>().RunAsync(work, UnfencedLease.For(work), timeout.Token);
             // An error may quote a model, a tool or a URL: shown with URL secrets masked and terminal controls escaped.
             await context.Out.WriteLineAsync(TerminalText.Escape(SecretMasker.MaskUrls(
-                $"{agent}: {report.Outcome.ToString().ToLowerInvariant()}; {report.NotificationsProcessed} notification(s), {report.Replies + report.Posts} posted, {report.Skipped} skipped; {report.InputTokens} in / {report.OutputTokens} out tokens{(report.Error is null ? "" : "; " + report.Error)}")));
+                $"{agent}: {ActivationStatus.Of(report.Outcome)}; {report.NotificationsProcessed} notification(s), {report.Replies + report.Posts} posted, {report.Skipped} skipped; {report.InputTokens} in / {report.OutputTokens} out tokens{(report.Error is null ? "" : "; " + report.Error)}")));
             return report.Outcome == WorkOutcome.Succeeded ? ExitCodes.Ok : ExitCodes.Failure;
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)

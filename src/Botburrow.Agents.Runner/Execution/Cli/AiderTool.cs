@@ -30,8 +30,8 @@ public sealed partial class AiderTool : CliTool
         var model = request.Agent.Brain.Model.StartsWith(prefix, StringComparison.Ordinal) ? request.Agent.Brain.Model : prefix + request.Agent.Brain.Model;
         List<string> arguments =
         [
-            "--message-file", WritePrivateFile(config, "message.md", request.Prompt.UserPrompt),
-            "--read", WritePrivateFile(config, "system-prompt.md", request.Prompt.SystemPrompt),
+            "--message-file", WritePrivateFile(config, "message.md", request.UserPrompt),
+            "--read", WritePrivateFile(config, "system-prompt.md", request.SystemPrompt),
             "--model", model,
             "--yes-always",
             "--no-git",

@@ -63,7 +63,7 @@ public sealed class ClaudeCodeTool : CliTool
             "--output-format", "json",
             "--model", request.Agent.Brain.Model,
             "--max-turns", request.MaxTurns.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--append-system-prompt", request.Prompt.SystemPrompt,
+            "--append-system-prompt", request.SystemPrompt,
             "--mcp-config", mcpConfig,
             "--strict-mcp-config",
             "--permission-mode", "dontAsk",
@@ -108,7 +108,7 @@ public sealed class ClaudeCodeTool : CliTool
             environment["ANTHROPIC_BASE_URL"] = baseUrl.TrimEnd('/');
         }
 
-        return new CliInvocation { Arguments = arguments, Environment = environment, StandardInput = request.Prompt.UserPrompt };
+        return new CliInvocation { Arguments = arguments, Environment = environment, StandardInput = request.UserPrompt };
     }
 
     public override CliReply Read(ChildProcessResult result, CliRequest request)

@@ -2,6 +2,7 @@ using Botburrow.Agents.Configuration;
 using Botburrow.Agents.Definitions.Model;
 using Botburrow.Agents.Definitions.Permissions;
 using Botburrow.Agents.Isolation;
+using Botburrow.Agents.Mcp;
 using Botburrow.Agents.Work;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
@@ -29,17 +30,21 @@ public sealed partial class CliExecutor : IAgentExecutor
     private readonly PermissionsPolicySource _permissions;
     private readonly int _defaultMaxTurns;
     private readonly ChildSandbox _sandbox;
+    private readonly ActivationToolProvider _tools;
 
     /// <param name="tool">The CLI tool.</param>
     /// <param name="settings">The runner's settings.</param>
+    /// <param name="tools">Opens the activation's workspace and the MCP servers the tool starts.</param>
     /// <param name="timeProvider">The clock.</param>
     /// <param name="logger">Where the executor logs.</param>
     /// <param name="sandbox">How the tool is confined; default: <see cref="ChildSandbox.FromSettings"/>.</param>
-    public CliExecutor(CliTool tool, BotburrowSettings settings, TimeProvider timeProvider, ILogger logger, ChildSandbox? sandbox = null)
+    public CliExecutor(CliTool tool, BotburrowSettings settings, ActivationToolProvider tools, TimeProvider timeProvider, ILogger logger, ChildSandbox? sandbox = null)
     {
         ArgumentNullException.ThrowIfNull(tool);
         ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(tools);
         Tool = tool;
+        _tools = tools;
         _settings = settings;
         _time = timeProvider;
         _logger = logger;
@@ -68,24 +73,45 @@ public sealed partial class CliExecutor : IAgentExecutor
     public string? CheckAvailability(AgentDefinition agent)
         => CheckInstalled(agent) ?? ProviderAccess.For(agent, _settings.Environment, _permissions).Problem;
 
-    public async Task<AgentAnswer> AnswerAsync(AgentPrompt prompt, CancellationToken cancellationToken = default)
+    public async ValueTask<IExecutorSession> OpenAsync(ActivationContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(prompt);
-        var agent = prompt.Agent;
-        var workspace = prompt.Workspace ?? throw new InvalidOperationException($"Executor '{Tool.TypeName}' needs the activation's workspace");
+        ArgumentNullException.ThrowIfNull(context);
+        ActivationTools opened;
+        try
+        {
+            opened = await _tools.OpenForCliToolAsync(context.Agent, context.ActivationId, filterHiddenTools: !Tool.RefusesToolsByName, context.CheckLeaseAsync, cancellationToken);
+        }
+        catch (Exception ex) when (ex is McpServerException or PermissionsPolicyException)
+        {
+            throw new ActivationFailedException(ex.Message, ex);
+        }
+
+        return new CliSession(this, context, opened);
+    }
+
+    /// <summary>Runs the tool once on <paramref name="question"/> in the session's workspace.</summary>
+    internal async Task<AgentAnswer> AnswerAsync(ActivationContext context, ActivationTools tools, string systemPrompt, AgentQuestion question, ConversationRecorder conversation, CancellationToken cancellationToken)
+    {
+        var agent = context.Agent;
+        var workspace = tools.WorkspaceDirectory ?? throw new InvalidOperationException($"Executor '{Tool.TypeName}' needs the activation's workspace");
+
+        // The program was found when the executor was chosen for this activation; a tool removed since fails here.
         var program = Locate() ?? throw new ActivationFailedException($"Executor '{Tool.TypeName}' not available: '{Tool.Program}' not found on PATH");
+        var meter = context.Meter;
         var request = new CliRequest
         {
-            Prompt = prompt,
+            Agent = agent,
+            SystemPrompt = systemPrompt,
+            UserPrompt = question.Text,
             Workspace = CreatePrivateDirectory(workspace, ActivationWorkspace.WorkFolder),
             Home = CreatePrivateDirectory(workspace, ActivationWorkspace.HomeFolder),
             ConfigDirectory = CreatePrivateDirectory(workspace, ActivationWorkspace.RunnerFolder),
             Provider = ProviderAccess.For(agent, _settings.Environment, _permissions),
-            Servers = Tool.SpeaksMcp ? prompt.McpServers : [],
+            Servers = Tool.SpeaksMcp ? tools.Servers : [],
             MaxTurns = agent.Behavior.MaxIterations ?? _defaultMaxTurns,
-            Permissions = CliPermissions.For(agent, prompt.Grants),
+            Permissions = CliPermissions.For(agent, tools.Grants),
             SharedCache = RunnerFolder(".cache", workspace),
-            BudgetLeftUsd = prompt.Meter.BudgetUsd is { } budget ? Math.Max(0m, budget - (prompt.Meter.CostUsd ?? 0m)) : null,
+            BudgetLeftUsd = meter.BudgetUsd is { } budget ? Math.Max(0m, budget - (meter.CostUsd ?? 0m)) : null,
         };
         var invocation = Tool.Prepare(request);
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -105,11 +131,19 @@ public sealed partial class CliExecutor : IAgentExecutor
         }
 
         var command = Confine(program, invocation, request, workspace, environment);
-        prompt.Conversation.RecordRequest([new ChatMessage(ChatRole.System, prompt.SystemPrompt), new ChatMessage(ChatRole.User, prompt.UserPrompt)]);
+        conversation.RecordRequest([new ChatMessage(ChatRole.System, systemPrompt), new ChatMessage(ChatRole.User, question.Text)]);
+
+        // Starting the tool is an effect of the activation: a runner that lost its lease starts nothing.
+        if (await context.CheckLeaseAsync(cancellationToken) is { } refused)
+        {
+            LogToolNotStarted(_logger, Tool.TypeName, agent.Name, context.ActivationId, refused);
+            throw new LeaseLostException(refused);
+        }
+
         if (_logger.IsEnabled(LogLevel.Debug))
         {
             var shown = string.Join(' ', invocation.Arguments.Select(Shorten));
-            LogExecutorRunning(_logger, Tool.TypeName, agent.Name, prompt.ActivationId, command.Confined ? program + " (confined)" : program, shown);
+            LogExecutorRunning(_logger, Tool.TypeName, agent.Name, context.ActivationId, command.Confined ? program + " (confined)" : program, shown);
         }
 
         var started = _time.GetTimestamp();
@@ -120,7 +154,7 @@ public sealed partial class CliExecutor : IAgentExecutor
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            LogExecutorKilled(_logger, Tool.TypeName, agent.Name, prompt.ActivationId, _time.GetElapsedTime(started).TotalSeconds);
+            LogExecutorKilled(_logger, Tool.TypeName, agent.Name, context.ActivationId, _time.GetElapsedTime(started).TotalSeconds);
             throw;
         }
 
@@ -132,13 +166,13 @@ public sealed partial class CliExecutor : IAgentExecutor
         }
         catch (CliToolFailedException ex)
         {
-            LogExecutorError(_logger, Tool.TypeName, agent.Name, prompt.ActivationId, result.ExitCode, ex.Message);
+            LogExecutorError(_logger, Tool.TypeName, agent.Name, context.ActivationId, result.ExitCode, ex.Message);
             throw new ActivationFailedException($"Executor '{Tool.TypeName}' failed: {ex.Message}", ex);
         }
 
         var model = reply.Model ?? agent.Brain.Model;
-        prompt.Conversation.RecordResponse(reply.Turns, new ChatResponse(new ChatMessage(ChatRole.Assistant, reply.Text)) { ModelId = model }, reply.InputTokens, reply.OutputTokens);
-        LogExecutorCompleted(_logger, Tool.TypeName, agent.Name, prompt.ActivationId, elapsed.TotalSeconds, reply.InputTokens, reply.OutputTokens, reply.Turns);
+        conversation.RecordResponse(reply.Turns, new ChatResponse(new ChatMessage(ChatRole.Assistant, reply.Text)) { ModelId = model }, reply.InputTokens, reply.OutputTokens);
+        LogExecutorCompleted(_logger, Tool.TypeName, agent.Name, context.ActivationId, elapsed.TotalSeconds, reply.InputTokens, reply.OutputTokens, reply.Turns);
         return new AgentAnswer
         {
             Text = reply.Text,
@@ -206,6 +240,9 @@ public sealed partial class CliExecutor : IAgentExecutor
 
     [LoggerMessage(EventName = "executor_error", Level = LogLevel.Error, Message = "Executor {Executor} failed for agent {AgentId} (activation {ActivationId}, exit code {ExitCode}): {Reason}")]
     private static partial void LogExecutorError(ILogger logger, string executor, string agentId, string activationId, int exitCode, string reason);
+
+    [LoggerMessage(EventName = "executor_not_started", Level = LogLevel.Warning, Message = "Executor {Executor} not started for agent {AgentId} (activation {ActivationId}): {Reason}")]
+    private static partial void LogToolNotStarted(ILogger logger, string executor, string agentId, string activationId, string reason);
 
     [LoggerMessage(EventName = "executor_timeout", Level = LogLevel.Warning, Message = "Executor {Executor} for agent {AgentId} (activation {ActivationId}) stopped after {Seconds:0.##} s (timeout or cancellation); its process group was killed")]
     private static partial void LogExecutorKilled(ILogger logger, string executor, string agentId, string activationId, double seconds);

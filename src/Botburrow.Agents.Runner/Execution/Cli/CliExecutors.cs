@@ -1,5 +1,6 @@
 using Botburrow.Agents.Configuration;
 using Botburrow.Agents.Definitions.Model;
+using Botburrow.Agents.Mcp;
 using Microsoft.Extensions.Logging;
 
 namespace Botburrow.Agents.Runner.Execution.Cli;
@@ -9,17 +10,17 @@ public sealed class CliExecutors
 {
     private readonly Dictionary<AgentType, CliExecutor> _byType;
 
-    public CliExecutors(BotburrowSettings settings, TimeProvider timeProvider, ILoggerFactory loggerFactory)
-        : this(settings, timeProvider, loggerFactory, [new ClaudeCodeTool(), new GooseTool(), new AiderTool(), new OpenCodeTool()])
+    public CliExecutors(BotburrowSettings settings, ActivationToolProvider activationTools, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+        : this(settings, activationTools, timeProvider, loggerFactory, [new ClaudeCodeTool(), new GooseTool(), new AiderTool(), new OpenCodeTool()])
     {
     }
 
-    public CliExecutors(BotburrowSettings settings, TimeProvider timeProvider, ILoggerFactory loggerFactory, IEnumerable<CliTool> tools)
+    public CliExecutors(BotburrowSettings settings, ActivationToolProvider activationTools, TimeProvider timeProvider, ILoggerFactory loggerFactory, IEnumerable<CliTool> tools)
     {
         ArgumentNullException.ThrowIfNull(loggerFactory);
         ArgumentNullException.ThrowIfNull(tools);
         var logger = loggerFactory.CreateLogger("Botburrow.Agents.Runner.Executors");
-        _byType = tools.ToDictionary(t => t.Type, t => new CliExecutor(t, settings, timeProvider, logger));
+        _byType = tools.ToDictionary(t => t.Type, t => new CliExecutor(t, settings, activationTools, timeProvider, logger));
     }
 
     /// <summary>Every CLI executor.</summary>

@@ -101,9 +101,13 @@ public abstract class CliTool
 /// <summary>What one prompt to a CLI tool is made of.</summary>
 public sealed record CliRequest
 {
-    public required AgentPrompt Prompt { get; init; }
+    public required AgentDefinition Agent { get; init; }
 
-    public AgentDefinition Agent => Prompt.Agent;
+    /// <summary>The system prompt (the agent's, naming its tools).</summary>
+    public required string SystemPrompt { get; init; }
+
+    /// <summary>The question as the tool is to read it.</summary>
+    public required string UserPrompt { get; init; }
 
     /// <summary>The tool's working directory inside the activation's workspace.</summary>
     public required string Workspace { get; init; }

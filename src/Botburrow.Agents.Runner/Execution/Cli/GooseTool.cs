@@ -91,11 +91,11 @@ public sealed class GooseTool : CliTool
             [
                 "run", "--no-session", "--quiet", "--output-format", "json",
                 "--max-turns", request.MaxTurns.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                "--system", request.Prompt.SystemPrompt,
+                "--system", request.SystemPrompt,
                 "--instructions", "-",
             ],
             Environment = environment,
-            StandardInput = request.Prompt.UserPrompt,
+            StandardInput = request.UserPrompt,
         };
     }
 

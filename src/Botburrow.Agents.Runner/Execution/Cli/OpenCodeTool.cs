@@ -28,7 +28,7 @@ public sealed class OpenCodeTool : CliTool
     public override CliInvocation Prepare(CliRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var systemPrompt = WritePrivateFile(request.ConfigDirectory, "system-prompt.md", request.Prompt.SystemPrompt);
+        var systemPrompt = WritePrivateFile(request.ConfigDirectory, "system-prompt.md", request.SystemPrompt);
         var permissions = request.Permissions;
         var shell = !permissions.Shell ? (JsonNode)"deny"
             : permissions.ShellCommands.Count == 0 ? "allow"
@@ -109,7 +109,7 @@ public sealed class OpenCodeTool : CliTool
             environment["OPENAI_API_KEY"] = string.IsNullOrEmpty(request.Provider.Key) ? "no-key" : request.Provider.Key;
         }
 
-        var prompt = request.Prompt.UserPrompt;
+        var prompt = request.UserPrompt;
         List<string> arguments = ["run", "--format", "json", "--model", model];
         if (prompt.Length <= MaxPromptArgument)
         {

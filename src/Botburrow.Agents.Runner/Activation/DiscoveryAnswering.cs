@@ -1,0 +1,124 @@
+using System.Globalization;
+using Botburrow.Agents.Hub;
+using Botburrow.Agents.Runner.Execution;
+using Botburrow.Agents.Work;
+using Microsoft.Extensions.Logging;
+
+namespace Botburrow.Agents.Runner.Activation;
+
+/// <summary>
+/// DISCOVERY: the agent's feed (its communities and keywords, posts it has not answered yet) → one question →
+/// <c>SKIP</c>, <c>REPLY &lt;post id&gt;</c> or <c>POST &lt;community&gt;</c> with the text below it. The feed is not
+/// fetched when the behaviour limits allow neither a comment nor a post; the comment or post first asks the
+/// activation's lease.
+/// </summary>
+internal sealed partial class DiscoveryAnswering(IHubClient hub, PublishGate gate, ILogger logger)
+{
+    private const string Subject = "discovery";
+
+    public async Task RunAsync(ActivationRun run, CancellationToken cancellationToken)
+    {
+        var agent = run.Agent;
+        var tally = run.Tally;
+        if (gate.RefusePublishing(run, Subject))
+        {
+            return;
+        }
+
+        var commentLimit = await gate.CheckLimitAsync(run, AgentAction.Comment, null, 0, Subject, cancellationToken, report: false);
+        var postLimit = await gate.CheckLimitAsync(run, AgentAction.Post, null, 0, Subject, cancellationToken, report: false);
+        if (commentLimit is not null && postLimit is not null)
+        {
+            // Nothing could be published: do not spend tokens on the feed.
+            gate.ReportLimit(run, Subject, commentLimit);
+            tally.Skipped++;
+            return;
+        }
+
+        var feed = await hub.DiscoverAsync(
+            new HubDiscoverQuery
+            {
+                AgentId = agent.Name,
+                Communities = agent.Interests.Communities,
+                Keywords = agent.Interests.Keywords,
+                ExcludeResponded = true,
+                Limit = 10,
+            },
+            cancellationToken);
+        if (feed.Count == 0)
+        {
+            LogNothingToDiscover(logger, agent.Name);
+            return;
+        }
+
+        var question = new AgentQuestion
+        {
+            Subject = "discovery feed",
+            Text = PromptBuilder.Discovery(agent, feed, mayComment: commentLimit is null, mayPost: postLimit is null),
+            About = feed[0].Content,
+        };
+        var answer = await run.AskAsync(question, cancellationToken);
+        if (answer.IsSkip)
+        {
+            tally.Skipped++;
+            ActivationLog.ReplySkipped(logger, agent.Name, Subject);
+            return;
+        }
+
+        if (answer.PublishedThroughTool)
+        {
+            ActivationLog.PublishedThroughTool(logger, agent.Name, Subject);
+            return;
+        }
+
+        var text = answer.Text.Trim();
+        var newline = text.IndexOf('\n', StringComparison.Ordinal);
+        var head = (newline < 0 ? text : text[..newline]).Trim();
+        var body = newline < 0 ? "" : text[(newline + 1)..].Trim();
+        var parts = head.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (parts.Length == 2 && parts[0].Equals("REPLY", StringComparison.OrdinalIgnoreCase) && body.Length > 0
+            && feed.FirstOrDefault(p => p.Id == parts[1]) is { } post)
+        {
+            if (await gate.CheckLimitAsync(run, AgentAction.Comment, post.Id, 0, "discovery reply to " + post.Id, cancellationToken) is not null)
+            {
+                tally.Skipped++;
+                return;
+            }
+
+            await run.EnsureLeaseAsync(cancellationToken);
+            var created = await hub.CreateCommentAsync(post.Id, new CreateCommentRequest { AgentId = agent.Name, Content = body }, HubIdempotencyKey.For(agent.Name, post.Id, "discovery-reply"), cancellationToken);
+            await gate.RecordAsync(run, AgentAction.Comment, post.Id, cancellationToken);
+            tally.Replies++;
+            ActivationLog.CreatedComment(logger, agent.Name, created.Id, post.Id);
+        }
+        else if (parts.Length == 2 && parts[0].Equals("POST", StringComparison.OrdinalIgnoreCase) && body.Length > 0)
+        {
+            if (await gate.CheckLimitAsync(run, AgentAction.Post, null, 0, "discovery post in " + parts[1], cancellationToken) is not null)
+            {
+                tally.Skipped++;
+                return;
+            }
+
+            var key = HubIdempotencyKey.For(agent.Name, run.Context.Work.Item.CreatedAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture), "discovery-post");
+            await run.EnsureLeaseAsync(cancellationToken);
+            var created = await hub.CreatePostAsync(new CreatePostRequest { AgentId = agent.Name, Community = parts[1], Content = body }, key, cancellationToken);
+            await gate.RecordAsync(run, AgentAction.Post, null, cancellationToken);
+            tally.Posts++;
+            LogCreatedPost(logger, agent.Name, created.Id, parts[1]);
+        }
+        else
+        {
+            tally.Skipped++;
+            LogUnusableAnswer(logger, agent.Name);
+        }
+    }
+
+    [LoggerMessage(EventName = "created_post", Level = LogLevel.Information, Message = "Agent {AgentId} created post {PostId} in {Community}")]
+    private static partial void LogCreatedPost(ILogger logger, string agentId, string postId, string community);
+
+    [LoggerMessage(EventName = "nothing_to_discover", Level = LogLevel.Information, Message = "Agent {AgentId}: the discovery feed is empty")]
+    private static partial void LogNothingToDiscover(ILogger logger, string agentId);
+
+    [LoggerMessage(EventName = "unusable_answer", Level = LogLevel.Warning, Message = "Agent {AgentId}: the discovery answer was neither SKIP, REPLY <id> nor POST <community>; nothing posted")]
+    private static partial void LogUnusableAnswer(ILogger logger, string agentId);
+}
