@@ -11,6 +11,8 @@ public sealed class CoordinatorStatus
     private bool _hubReachable = true;
     private string? _definitionsProblem;
     private string? _failedLoop;
+    private long? _observedEpoch;
+    private DateTimeOffset _observedTermSince;
 
     /// <summary>When a poll of the Hub (long-poll or listing) last answered; null before the first.</summary>
     public DateTimeOffset? LastSuccessfulPoll
@@ -57,6 +59,25 @@ public sealed class CoordinatorStatus
             {
                 return _failedLoop;
             }
+        }
+    }
+
+    /// <summary>
+    /// How long the leader's poll loop has gone without a poll that answered: since the last one, or since this
+    /// term of leadership was first observed (<paramref name="epoch"/>) when none answered during it.
+    /// </summary>
+    public TimeSpan PollAge(long epoch, DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            if (_observedEpoch != epoch)
+            {
+                _observedEpoch = epoch;
+                _observedTermSince = now;
+            }
+
+            var since = _lastSuccessfulPoll is { } last && last > _observedTermSince ? last : _observedTermSince;
+            return now - since;
         }
     }
 

@@ -461,18 +461,14 @@ public sealed class HubClient : IHubClient
 
     private static HubException Failure(string method, string path, HttpStatusCode status, string? detail)
     {
-        var code = (int)status;
-        var suffix = string.IsNullOrEmpty(detail) ? "" : ": " + detail;
-        var message = status switch
+        var suffix = string.IsNullOrEmpty(detail) || status == HttpStatusCode.Unauthorized ? "" : ": " + detail;
+        var hint = status switch
         {
-            HttpStatusCode.Unauthorized => $"Hub rejected HUB_API_KEY ({code}) at {method} {path}",
-            HttpStatusCode.Forbidden => $"Hub refused HUB_API_KEY access ({code}) at {method} {path}{suffix}",
-            HttpStatusCode.NotFound => $"Hub has no such resource ({code}) at {method} {path}{suffix}",
-            HttpStatusCode.TooManyRequests => $"Hub is limiting requests ({code}) at {method} {path}{suffix}",
-            _ when code >= 500 => $"Hub failed ({code}) at {method} {path}{suffix}",
-            _ => $"Hub rejected the request ({code}) at {method} {path}{suffix}",
+            HttpStatusCode.Unauthorized => " (HUB_API_KEY rejected)",
+            HttpStatusCode.Forbidden => " (HUB_API_KEY lacks access)",
+            _ => "",
         };
-        return new HubException(message, method, path, status, isTransient: HubResilience.IsTransient(status));
+        return new HubException($"Hub answered {HubException.StatusText(status)} for {method} {path}{hint}{suffix}", method, path, status, isTransient: HubResilience.IsTransient(status));
     }
 
     private static string? ReadDetail(byte[] body)

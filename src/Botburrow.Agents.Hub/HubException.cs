@@ -3,8 +3,8 @@ using System.Net;
 namespace Botburrow.Agents.Hub;
 
 /// <summary>
-/// A Hub call failed. The message names the endpoint, e.g.
-/// <c>Hub rejected HUB_API_KEY (401) at GET /api/v1/notifications</c>.
+/// A Hub call failed. The message names the status as code and reason phrase and the endpoint, e.g.
+/// <c>Hub answered 401 Unauthorized for GET /api/v1/notifications (HUB_API_KEY rejected)</c>.
 /// </summary>
 public sealed class HubException : Exception
 {
@@ -48,4 +48,12 @@ public sealed class HubException : Exception
 
     /// <summary>A 5xx, a timeout or a connection failure: trying again later may work.</summary>
     public bool IsTransient { get; }
+
+    /// <summary>A status as the guide quotes it: the code and its reason phrase (<c>401 Unauthorized</c>, <c>503 Service Unavailable</c>).</summary>
+    public static string StatusText(HttpStatusCode status)
+    {
+        using var answer = new System.Net.Http.HttpResponseMessage(status);
+        var code = ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return string.IsNullOrEmpty(answer.ReasonPhrase) ? code : code + " " + answer.ReasonPhrase;
+    }
 }

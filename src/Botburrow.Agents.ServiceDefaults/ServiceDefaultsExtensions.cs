@@ -100,7 +100,7 @@ public static class ServiceDefaultsExtensions
         context.Response.ContentType = "application/json";
         var entries = report.Entries.ToDictionary(
             e => e.Key,
-            e => new { status = e.Value.Status.ToString(), description = e.Value.Description });
+            e => new { status = e.Value.Status.ToString(), description = e.Value.Description, data = e.Value.Data.Count == 0 ? null : e.Value.Data });
         return context.Response.WriteAsJsonAsync(new { status = report.Status.ToString(), checks = entries });
     }
 }

@@ -99,6 +99,6 @@ public sealed class BadInputTests
         var ex = await Assert.ThrowsAsync<HubException>(() => hub.Client.CreatePostAsync(new CreatePostRequest { AgentId = "alpha", Content = "x", Community = "general" }, "k", Ct));
 
         Assert.Equal(HttpStatusCode.BadRequest, ex.StatusCode);
-        Assert.StartsWith("Hub rejected the request (400) at POST /api/v1/posts: community: ", ex.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Hub answered 400 Bad Request for POST /api/v1/posts: community: ", ex.Message, StringComparison.Ordinal);
     }
 }

@@ -46,7 +46,7 @@ public sealed class ClientBehaviourTests
 
         var ex = await Assert.ThrowsAsync<HubException>(() => fake.CreateClient().CreatePostAsync(new CreatePostRequest { AgentId = "alpha", Content = "" }, "key-2", Ct));
 
-        Assert.Equal("Hub rejected the request (400) at POST /api/v1/posts: content: content is required", ex.Message);
+        Assert.Equal("Hub answered 400 Bad Request for POST /api/v1/posts: content: content is required", ex.Message);
         Assert.Single(fake.Requests);
     }
 
@@ -58,7 +58,7 @@ public sealed class ClientBehaviourTests
         var ex = await Assert.ThrowsAsync<HubException>(() => fake.CreateClient(o => o.MaxAttempts = 3).ListAgentsWithNotificationsAsync(Ct));
 
         Assert.True(ex.IsTransient);
-        Assert.StartsWith("Hub failed (502) at GET /api/v1/agents", ex.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Hub answered 502 Bad Gateway for GET /api/v1/agents", ex.Message, StringComparison.Ordinal);
         Assert.Equal(3, fake.Requests.Count);
     }
 
@@ -69,7 +69,7 @@ public sealed class ClientBehaviourTests
 
         var ex = await Assert.ThrowsAsync<HubException>(() => fake.CreateClient().GetBudgetHealthAsync("alpha", Ct));
 
-        Assert.Equal("Hub refused HUB_API_KEY access (403) at GET /api/v1/system/budget-health", ex.Message);
+        Assert.Equal("Hub answered 403 Forbidden for GET /api/v1/system/budget-health (HUB_API_KEY lacks access)", ex.Message);
         Assert.Single(fake.Requests);
     }
 

@@ -98,7 +98,7 @@ public sealed class ClientResilienceTests
 
         Assert.Equal(HttpStatusCode.TooManyRequests, ex.StatusCode);
         Assert.True(ex.IsTransient);
-        Assert.Equal("Hub is limiting requests (429) at GET /api/v1/posts/9: too many", ex.Message);
+        Assert.Equal("Hub answered 429 Too Many Requests for GET /api/v1/posts/9: too many", ex.Message);
         Assert.Equal(2, fake.Requests.Count);
     }
 

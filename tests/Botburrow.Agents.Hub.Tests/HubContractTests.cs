@@ -225,7 +225,7 @@ public sealed class HubContractTests
 
         Assert.Equal("gamma", post.Author!.Name);
         Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
-        Assert.StartsWith("Hub refused HUB_API_KEY access (403) at POST /api/v1/posts: agent_id:", forbidden.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Hub answered 403 Forbidden for POST /api/v1/posts (HUB_API_KEY lacks access): agent_id:", forbidden.Message, StringComparison.Ordinal);
         Assert.Single(await hub.Client.ListNotificationsAsync("alpha", cancellationToken: Ct));
         Assert.Empty(await gamma.ListNotificationsAsync(null, cancellationToken: Ct));
     }
@@ -238,7 +238,7 @@ public sealed class HubContractTests
 
         var ex = await Assert.ThrowsAsync<HubException>(() => client.ListNotificationsAsync("alpha", cancellationToken: Ct));
 
-        Assert.Equal("Hub rejected HUB_API_KEY (401) at GET /api/v1/notifications", ex.Message);
+        Assert.Equal("Hub answered 401 Unauthorized for GET /api/v1/notifications (HUB_API_KEY rejected)", ex.Message);
         Assert.Equal(HttpStatusCode.Unauthorized, ex.StatusCode);
     }
 
@@ -249,7 +249,7 @@ public sealed class HubContractTests
 
         var ex = await Assert.ThrowsAsync<HubException>(() => hub.Client.GetPostAsync("999", cancellationToken: Ct));
 
-        Assert.StartsWith("Hub has no such resource (404) at GET /api/v1/posts/999", ex.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Hub answered 404 Not Found for GET /api/v1/posts/999", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -260,7 +260,7 @@ public sealed class HubContractTests
 
         var ex = await Assert.ThrowsAsync<HubException>(() => anonymous.CreatePostAsync(new CreatePostRequest { User = "mallory", Content = "spam" }, Key(), Ct));
 
-        Assert.Equal("Hub rejected HUB_API_KEY (401) at POST /api/v1/posts", ex.Message);
+        Assert.Equal("Hub answered 401 Unauthorized for POST /api/v1/posts (HUB_API_KEY rejected)", ex.Message);
         Assert.Equal(0, hub.Count("items"));
     }
 }

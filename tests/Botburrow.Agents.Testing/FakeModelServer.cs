@@ -35,6 +35,14 @@ public sealed class FakeModelServer : IAsyncDisposable
 
     public FakeProvider Provider { get; }
 
+    /// <summary>The key <c>GET /v1/models</c> accepts (<c>x-api-key</c> for Anthropic, a bearer key for OpenAI); any other is answered 401. Null: every key.</summary>
+    public string? AcceptedKey { get; set; }
+
+    /// <summary>How many times <c>GET /v1/models</c> was asked (the cheap authenticated call that checks a key).</summary>
+    public int ModelListings => Volatile.Read(ref _modelListings);
+
+    private int _modelListings;
+
     /// <summary>The server's address without a path, e.g. <c>http://127.0.0.1:41234</c>.</summary>
     public string BaseUrl { get; private set; } = "";
 
@@ -64,6 +72,7 @@ public sealed class FakeModelServer : IAsyncDisposable
         var app = builder.Build();
         var server = new FakeModelServer(app, provider, script);
         app.MapPost(provider == FakeProvider.Anthropic ? "/v1/messages" : "/v1/chat/completions", server.HandleAsync);
+        app.MapGet("/v1/models", server.ListModelsAsync);
         if (provider == FakeProvider.OpenAI)
         {
             app.MapPost("/v1/embeddings", server.EmbeddingsAsync);
@@ -180,6 +189,24 @@ public sealed class FakeModelServer : IAsyncDisposable
         {
             await (stream ? OpenAIStreamAsync(context, turn, index) : JsonAsync(context, OpenAICompletion(turn, index)));
         }
+    }
+
+    private Task ListModelsAsync(HttpContext context)
+    {
+        Interlocked.Increment(ref _modelListings);
+        var key = Provider == FakeProvider.Anthropic
+            ? context.Request.Headers["x-api-key"].ToString()
+            : context.Request.Headers.Authorization.ToString().Replace("Bearer ", "", StringComparison.Ordinal);
+        if (AcceptedKey is not null && key != AcceptedKey)
+        {
+            context.Response.StatusCode = 401;
+            return JsonAsync(context, Provider == FakeProvider.Anthropic
+                ? new JsonObject { ["type"] = "error", ["error"] = new JsonObject { ["type"] = "authentication_error", ["message"] = "invalid x-api-key" } }
+                : new JsonObject { ["error"] = new JsonObject { ["message"] = "Incorrect API key provided", ["type"] = "invalid_request_error", ["code"] = "invalid_api_key" } });
+        }
+
+        var model = Provider == FakeProvider.Anthropic ? AnthropicModel : OpenAIModel;
+        return JsonAsync(context, new JsonObject { ["data"] = new JsonArray(new JsonObject { ["id"] = model }) });
     }
 
     private static Task JsonAsync(HttpContext context, JsonObject body)

@@ -74,6 +74,26 @@ public sealed class RunningCli : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until standard error (the log) contains <paramref name="text"/>; fails when the process exits first or after the default timeout.</summary>
+    public async Task WaitForStandardErrorAsync(string text, CancellationToken cancellationToken = default)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!StandardError.Contains(text, StringComparison.Ordinal))
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"botburrow exited ({_process.ExitCode}) before logging '{text}'.\nstderr:\n{StandardError}");
+            }
+
+            if (deadline.Elapsed > TestConstants.DefaultTimeout)
+            {
+                throw new TimeoutException($"botburrow did not log '{text}' in time.\nstderr:\n{StandardError}");
+            }
+
+            await Task.Delay(50, cancellationToken);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

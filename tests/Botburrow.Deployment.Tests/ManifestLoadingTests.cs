@@ -68,7 +68,7 @@ public sealed class ManifestLoadingTests
             "Service/runner-notification", "Service/runner-exploration", "Service/runner-hybrid",
             "PodDisruptionBudget/runner-notification", "PodDisruptionBudget/runner-exploration", "PodDisruptionBudget/runner-hybrid",
             "HorizontalPodAutoscaler/runner-notification", "HorizontalPodAutoscaler/runner-exploration",
-            "ScaledObject/runner-hybrid", "ServiceMonitor/coordinator", "ServiceMonitor/runner",
+            "ServiceMonitor/coordinator", "ServiceMonitor/runner",
             "NetworkPolicy/runner", "NetworkPolicy/coordinator", "NetworkPolicy/valkey",
         ];
         Assert.All(expected, e => Assert.Contains(e, kinds));
@@ -90,7 +90,8 @@ public sealed class ManifestLoadingTests
         Assert.Equal(2, Fleet.Overlay.All<V2HorizontalPodAutoscaler>().Count());
         Assert.Equal(4, Fleet.Overlay.All<V1PodDisruptionBudget>().Count());
         Assert.Equal(3, Fleet.Overlay.All<V1NetworkPolicy>().Count());
-        Assert.Single(Fleet.Overlay.All<ScaledObject>());
+        Assert.Empty(Fleet.Overlay.All<ScaledObject>()); // KEDA is opt-in
+        Assert.Single(Fleet.OverlayWithKeda.All<ScaledObject>());
         Assert.Equal(2, Fleet.Overlay.All<ServiceMonitor>().Count());
     }
 }

@@ -81,7 +81,8 @@ public sealed partial class CliChild : IAsyncDisposable
 
         foreach (var property in line.EnumerateObject())
         {
-            if (names.Contains(property.Name, StringComparer.OrdinalIgnoreCase))
+            // JSON log fields are snake_case (agent_id); a caller may name them as the template does (AgentId).
+            if (names.Any(n => string.Equals(n.Replace("_", "", StringComparison.Ordinal), property.Name.Replace("_", "", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase)))
             {
                 return property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : property.Value.ToString();
             }

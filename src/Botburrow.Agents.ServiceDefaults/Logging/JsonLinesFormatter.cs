@@ -10,12 +10,16 @@ namespace Botburrow.Agents.ServiceDefaults.Logging;
 /// <summary>
 /// One JSON object per line: <c>timestamp</c>, <c>level</c>, <c>event</c> (the <see cref="EventId"/> name),
 /// <c>category</c>, <c>message</c>, then the message's fields and every scope field (<c>agent_id</c>,
-/// <c>runner_id</c>, <c>activation_id</c>…) at the top level, and <c>exception</c> when there is one. Secrets in
-/// URLs (userinfo, secret-looking query parameters) are masked everywhere in the line.
+/// <c>runner_id</c>, <c>activation_id</c>…) at the top level, and <c>exception</c> when there is one. Field names
+/// are snake_case whatever the message template or scope spells them (<c>{ActivationDuration}</c> is written as
+/// <c>activation_duration</c>), so the guide's <c>grep "activation_duration"</c> finds them. Secrets in URLs
+/// (userinfo, secret-looking query parameters) are masked everywhere in the line.
 /// </summary>
 internal sealed class JsonLinesFormatter : ConsoleFormatter
 {
     public const string FormatterName = "botburrow-json";
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> FieldNames = new(StringComparer.Ordinal);
 
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -84,12 +88,18 @@ internal sealed class JsonLinesFormatter : ConsoleFormatter
     {
         foreach (var (key, value) in fields)
         {
-            if (key == "{OriginalFormat}" || !written.Add(key))
+            if (key == "{OriginalFormat}")
             {
                 continue;
             }
 
-            writer.WritePropertyName(key);
+            var name = FieldName(key);
+            if (!written.Add(name))
+            {
+                continue;
+            }
+
+            writer.WritePropertyName(name);
             WriteValue(writer, value);
         }
     }
@@ -139,6 +149,9 @@ internal sealed class JsonLinesFormatter : ConsoleFormatter
                 break;
         }
     }
+
+    /// <summary>A structured field's name as written: snake_case (<c>ActivationDuration</c> → <c>activation_duration</c>, <c>agent_id</c> stays).</summary>
+    internal static string FieldName(string key) => FieldNames.GetOrAdd(key, static k => JsonNamingPolicy.SnakeCaseLower.ConvertName(k));
 
     private static string ToSnakeCase(string category)
     {

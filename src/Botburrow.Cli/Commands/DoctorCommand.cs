@@ -2,7 +2,8 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Botburrow.Agents.Coordinator.Doctor;
+using Botburrow.Agents.Doctor;
+using Botburrow.Agents.Definitions.Permissions;
 using Botburrow.Agents.Definitions.Sources;
 using Botburrow.Agents.Hub;
 using Botburrow.Agents.Redis;
@@ -30,10 +31,29 @@ internal sealed class DoctorCommand : Command
 
     private readonly Option<bool> _json = new("--json") { Description = "Print the findings as JSON." };
 
+    private readonly Option<bool> _offline = new("--offline") { Description = "Do not ask model providers whether LLM keys are accepted (keys are then only checked to be set)." };
+
+    private readonly Option<Uri?> _coordinator = new("--coordinator")
+    {
+        Description = "A coordinator's HTTP address (e.g. http://coordinator.botburrow-agents.svc.cluster.local:9090): its /health/ready tells how long ago the leader last polled the Hub.",
+        CustomParser = result =>
+        {
+            if (Uri.TryCreate(result.Tokens[0].Value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+            {
+                return uri;
+            }
+
+            result.AddError($"--coordinator must be an http(s) URL, got '{result.Tokens[0].Value}'");
+            return null;
+        },
+    };
+
     public DoctorCommand()
-        : base("doctor", "Check the fleet: settings, Redis, leader, Hub, queues, runners, backoff, leases, dead letters, definitions and each agent's executor, credentials, MCP commands and LLM key. Exit 1 when a check fails.")
+        : base("doctor", "Check the fleet: settings, Redis, leader, the leader's poll loop, Hub, queues, runners, backoff, leases, dead letters, looping agents, definitions and each agent's executor, credentials, MCP commands and LLM key (asked of the provider). Exit 1 when a check fails.")
     {
         Options.Add(_json);
+        Options.Add(_offline);
+        Options.Add(_coordinator);
         SetAction((parseResult, cancellationToken) => CliContext.RunAsync(parseResult, null, RunAsync, cancellationToken));
     }
 
@@ -58,6 +78,9 @@ internal sealed class DoctorCommand : Command
         await using var provider = services.BuildServiceProvider();
         var selector = provider.GetRequiredService<ExecutorSelector>();
         var brains = provider.GetRequiredService<BrainFactory>();
+        var permissions = new PermissionsPolicySource(settings.AgentPermissionsPath);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var offline = context.ParseResult.GetValue(_offline);
 
         RedisConnection? connection = null;
         try
@@ -68,6 +91,12 @@ internal sealed class DoctorCommand : Command
                 Definitions = provider.GetRequiredService<IAgentDefinitionSource>(),
                 ExecutorProbe = agent => selector.For(agent).Unavailable,
                 BrainProbe = brains.CheckAvailability,
+                LlmKey = agent => ProviderAccess.For(agent, settings.Environment, permissions) is { KeyVariable: { } variable } access
+                    ? new LlmKey { Provider = access.ProviderName, KeyVariable = variable, Key = access.Key, BaseUrl = access.BaseUrl }
+                    : null,
+                LlmKeys = offline ? null : new LlmKeyVerifier(http, TimeProvider.System),
+                Coordinator = context.ParseResult.GetValue(_coordinator),
+                Http = http,
             };
             if (settings.RedisUrl is { } url)
             {
@@ -131,12 +160,13 @@ internal sealed class DoctorCommand : Command
         }
 
         var counts = report.Counts;
-        await output.WriteLineAsync($"{counts["ok"]} ok, {counts["warn"]} warn, {counts["fail"]} fail".AsMemory(), cancellationToken);
+        await output.WriteLineAsync($"{counts["ok"]} ok, {counts["info"]} info, {counts["warn"]} warn, {counts["fail"]} fail".AsMemory(), cancellationToken);
     }
 
     private static string StatusText(DoctorStatus status) => status switch
     {
         DoctorStatus.Ok => "ok",
+        DoctorStatus.Info => "info",
         DoctorStatus.Warn => "warn",
         _ => "FAIL",
     };

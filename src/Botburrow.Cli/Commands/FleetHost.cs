@@ -1,6 +1,6 @@
 using Botburrow.Agents.Configuration;
 using Botburrow.Agents.Coordinator;
-using Botburrow.Agents.Coordinator.Dashboard;
+using Botburrow.Agents.Dashboard;
 using Botburrow.Agents.Definitions.Sources;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;

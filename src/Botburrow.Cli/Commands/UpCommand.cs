@@ -5,7 +5,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using Botburrow.Agents.Configuration;
 using Botburrow.Agents.Coordinator;
-using Botburrow.Agents.Coordinator.Dashboard;
+using Botburrow.Agents.Dashboard;
 using Botburrow.Agents.DevHub;
 using Botburrow.Agents.Work;
 using Microsoft.Extensions.DependencyInjection;

@@ -67,7 +67,7 @@ internal sealed class DoctorFleet : IAsyncDisposable
             await File.WriteAllTextAsync(Path.Combine(folder, "config.yaml"), config, Ct);
         }
 
-        var hub = await DevHubServer.StartAsync(new DevHubOptions { DatabasePath = Path.Combine(directory, "hub.db"), AdminKey = HubKey, Port = 0 }, cancellationToken: Ct);
+        var hub = await DevHubServer.StartAsync(new DevHubOptions { DatabasePath = Path.Combine(directory, "hub.db"), AdminKey = HubKey, Port = 0, AgentsDirectory = Path.Combine(directory, "definitions") }, cancellationToken: Ct);
         var connection = await RedisConnection.ConnectAsync(redis.Url, retryFor: TimeSpan.FromSeconds(10));
         await connection.Database.ScriptEvaluateAsync("for _, k in ipairs(redis.call('KEYS', '*')) do redis.call('DEL', k) end return 0");
         var queue = new RedisWorkQueue(connection, new WorkQueueOptions());
@@ -110,9 +110,9 @@ internal sealed class DoctorFleet : IAsyncDisposable
     }
 
     /// <summary>Runs <c>botburrow doctor --json</c> and returns the exit code and findings.</summary>
-    public async Task<DoctorRun> DoctorJsonAsync(IReadOnlyDictionary<string, string?>? overrides = null)
+    public async Task<DoctorRun> DoctorJsonAsync(IReadOnlyDictionary<string, string?>? overrides = null, params string[] options)
     {
-        var result = await CliProcess.RunAsync(["doctor", "--json"], Environment(overrides), cancellationToken: Ct);
+        var result = await CliProcess.RunAsync(["doctor", "--json", .. options], Environment(overrides), cancellationToken: Ct);
         JsonDocument document;
         try
         {

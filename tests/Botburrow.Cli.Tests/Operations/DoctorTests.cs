@@ -1,4 +1,4 @@
-using Botburrow.Agents.Coordinator.Doctor;
+using Botburrow.Agents.Doctor;
 using Botburrow.Agents.Configuration;
 using Botburrow.Agents.Redis;
 using Botburrow.Agents.Testing;

@@ -13,6 +13,8 @@ internal sealed class Fleet
 
     private static readonly Lazy<Fleet> LazyOverlay = new(() => new Fleet(Kustomize.Render(ManifestLoader.OverlayDirectory)));
 
+    private static readonly Lazy<Fleet> LazyOverlayWithKeda = new(() => new Fleet([.. Kustomize.Render(ManifestLoader.OverlayDirectory), .. Kustomize.Render(ManifestLoader.KedaComponentDirectory)]));
+
     private Fleet(IReadOnlyList<LoadedObject> objects)
     {
         Objects = objects;
@@ -21,6 +23,9 @@ internal sealed class Fleet
     }
 
     public static Fleet Overlay => LazyOverlay.Value;
+
+    /// <summary>The overlay with the opt-in KEDA component added (<c>components: [../components/keda]</c>).</summary>
+    public static Fleet OverlayWithKeda => LazyOverlayWithKeda.Value;
 
     public IReadOnlyList<LoadedObject> Objects { get; }
 

@@ -11,6 +11,8 @@ internal static class ManifestLoader
 
     public static string OverlayDirectory => Path.Combine(K8sRoot, "apexalgo-iad");
 
+    public static string KedaComponentDirectory => Path.Combine(K8sRoot, "components", "keda");
+
     public static string BaseDirectory => Path.Combine(K8sRoot, "base");
 
     public static string SecretTemplatePath => Path.Combine(BaseDirectory, "secret.template.yaml");

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Botburrow.Agents.Coordinator.Dashboard;
+namespace Botburrow.Agents.Dashboard;
 
 /// <summary>A dead letter.</summary>
 public sealed record DashboardDead

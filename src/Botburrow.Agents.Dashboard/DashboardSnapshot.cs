@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Botburrow.Agents.Coordinator.Dashboard;
+namespace Botburrow.Agents.Dashboard;
 
 /// <summary>What the fleet dashboard shows, as served by <c>GET /api/v1/dashboard</c>.</summary>
 public sealed record DashboardSnapshot

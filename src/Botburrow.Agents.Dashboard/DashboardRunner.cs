@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Botburrow.Agents.Coordinator.Dashboard;
+namespace Botburrow.Agents.Dashboard;
 
 /// <summary>A live runner: mode, slots and the activations it runs.</summary>
 public sealed record DashboardRunner

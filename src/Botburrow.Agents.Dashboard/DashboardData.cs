@@ -1,6 +1,6 @@
 using Botburrow.Agents.Work;
 
-namespace Botburrow.Agents.Coordinator.Dashboard;
+namespace Botburrow.Agents.Dashboard;
 
 /// <summary>Reads the dashboard's snapshot from the work store.</summary>
 public sealed class DashboardData

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Botburrow.Agents.Coordinator.Doctor;
+namespace Botburrow.Agents.Doctor;
 
 /// <summary>One finding of <c>botburrow doctor</c>: which check, its status, what was seen and what to do.</summary>
 public sealed record DoctorFinding
@@ -25,6 +25,9 @@ public sealed record DoctorFinding
 
     public static DoctorFinding Ok(string check, string seen, string? subject = null)
         => new() { Check = check, Status = DoctorStatus.Ok, Seen = seen, Subject = subject };
+
+    public static DoctorFinding Info(string check, string seen, string remedy, string? subject = null)
+        => new() { Check = check, Status = DoctorStatus.Info, Seen = seen, Remedy = remedy, Subject = subject };
 
     public static DoctorFinding Warn(string check, string seen, string remedy, string? subject = null)
         => new() { Check = check, Status = DoctorStatus.Warn, Seen = seen, Remedy = remedy, Subject = subject };

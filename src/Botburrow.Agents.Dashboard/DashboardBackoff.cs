@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Botburrow.Agents.Coordinator.Dashboard;
+namespace Botburrow.Agents.Dashboard;
 
 /// <summary>An agent the circuit breaker holds back (or with failures counted).</summary>
 public sealed record DashboardBackoff

@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Botburrow.Agents.Coordinator.Dashboard;
+namespace Botburrow.Agents.Dashboard;
 
 /// <summary>
 /// The fleet dashboard on the coordinator's port: <c>/</c> and <c>/dashboard</c> (HTML), <c>GET /api/v1/dashboard</c>

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 
-namespace Botburrow.Agents.Coordinator.Dashboard;
+namespace Botburrow.Agents.Dashboard;
 
 /// <summary>
 /// The dashboard page: server-rendered tables from a snapshot, and a little JavaScript that refetches

@@ -3,7 +3,7 @@ using Botburrow.Agents.Definitions.Sources;
 using Botburrow.Agents.Hub;
 using Botburrow.Agents.Work;
 
-namespace Botburrow.Agents.Coordinator.Doctor;
+namespace Botburrow.Agents.Doctor;
 
 /// <summary>What the doctor examines. Absent parts are reported as not checked (or as the reason they are absent).</summary>
 public sealed record DoctorTargets
@@ -29,4 +29,16 @@ public sealed record DoctorTargets
 
     /// <summary>Why the agent's brain cannot be built (a missing LLM key), or null.</summary>
     public Func<AgentDefinition, string?> BrainProbe { get; init; } = _ => null;
+
+    /// <summary>The key (and where it is sent) the agent's brain would use, or null when it uses none.</summary>
+    public Func<AgentDefinition, LlmKey?> LlmKey { get; init; } = _ => null;
+
+    /// <summary>Asks providers whether keys are accepted; null when doctor runs <c>--offline</c> (keys are then only checked to be set).</summary>
+    public LlmKeyVerifier? LlmKeys { get; init; }
+
+    /// <summary>A coordinator's HTTP address (<c>--coordinator</c>), whose <c>/health/ready</c> tells the age of the leader's last poll; null: not checked.</summary>
+    public Uri? Coordinator { get; init; }
+
+    /// <summary>The client that reads <see cref="Coordinator"/>; required with it.</summary>
+    public HttpClient? Http { get; init; }
 }

@@ -1,7 +1,7 @@
 using Botburrow.Agents.Configuration;
 using Botburrow.Agents.Definitions.Model;
 
-namespace Botburrow.Agents.Coordinator.Doctor;
+namespace Botburrow.Agents.Doctor;
 
 /// <summary>What an agent's grants and MCP servers need from the runner's environment.</summary>
 public static class AgentRequirements

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Botburrow.Agents.Coordinator.Doctor;
+namespace Botburrow.Agents.Doctor;
 
 /// <summary>Everything <c>botburrow doctor</c> found, in check order.</summary>
 public sealed record DoctorReport
@@ -16,6 +16,7 @@ public sealed record DoctorReport
     public IReadOnlyDictionary<string, int> Counts => new Dictionary<string, int>(StringComparer.Ordinal)
     {
         ["ok"] = Findings.Count(f => f.Status == DoctorStatus.Ok),
+        ["info"] = Findings.Count(f => f.Status == DoctorStatus.Info),
         ["warn"] = Findings.Count(f => f.Status == DoctorStatus.Warn),
         ["fail"] = Findings.Count(f => f.Status == DoctorStatus.Fail),
     };
