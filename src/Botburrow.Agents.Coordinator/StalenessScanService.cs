@@ -1,14 +1,17 @@
 using Botburrow.Agents.Hosting;
 using Botburrow.Agents.Hub;
+using Botburrow.Agents.Work;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Botburrow.Agents.Coordinator;
 
 /// <summary>
-/// While leading, every <see cref="CoordinatorOptions.StalenessScanInterval"/> asks the Hub for agents idle
-/// longer than <c>MIN_STALENESS_SECONDS</c> and schedules DISCOVERY work for those whose definition enables
-/// discovery. A failed scan is logged with its exception; the next one comes after a backoff.
+/// While leading, every <see cref="CoordinatorOptions.StalenessScanInterval"/> makes DISCOVERY work for the agents
+/// whose definition enables discovery, as <c>behavior.discovery.frequency</c> says: <c>staleness</c> agents when
+/// the Hub lists them idle longer than <c>MIN_STALENESS_SECONDS</c>; <c>hourly</c> and <c>daily</c> agents when
+/// their last DISCOVERY work was enqueued an hour (a day) ago or more, by this leader's clock (at once after it
+/// takes the lead). A failed scan is logged with its exception; the next one comes after a backoff.
 /// </summary>
 internal sealed partial class StalenessScanService : CoordinatorLoop
 {
@@ -18,6 +21,9 @@ internal sealed partial class StalenessScanService : CoordinatorLoop
     private readonly LeadershipState _leadership;
     private readonly CoordinatorOptions _options;
     private readonly TimeProvider _timeProvider;
+
+    /// <summary>When this leader last enqueued DISCOVERY work for each scheduled (hourly/daily) agent.</summary>
+    private readonly Dictionary<string, DateTimeOffset> _lastScheduled = new(StringComparer.Ordinal);
 
     public StalenessScanService(IHubClient hub, WorkScheduler scheduler, DefinitionLookup definitions, LeadershipState leadership, CoordinatorOptions options, CoordinatorStatus status, TimeProvider timeProvider, IHostApplicationLifetime lifetime, ILogger<StalenessScanService> logger)
         : base("staleness_scan", status, lifetime, logger)
@@ -65,15 +71,34 @@ internal sealed partial class StalenessScanService : CoordinatorLoop
     {
         var discoverers = (await _definitions.ListAsync(cancellationToken))
             .Where(d => d.Behavior.Discovery.Enabled)
-            .ToDictionary(d => d.Name, StringComparer.Ordinal);
+            .ToList();
         if (discoverers.Count == 0)
+        {
+            return;
+        }
+
+        var now = _timeProvider.GetUtcNow();
+        foreach (var definition in discoverers)
+        {
+            if (definition.Behavior.Discovery.Period is { } period
+                && (!_lastScheduled.TryGetValue(definition.Name, out var last) || now - last >= period)
+                && await _scheduler.ScheduleDiscoveryAsync(definition, cancellationToken) == EnqueueOutcome.Enqueued)
+            {
+                _lastScheduled[definition.Name] = now;
+            }
+        }
+
+        var stalenessAgents = discoverers
+            .Where(d => d.Behavior.Discovery.Period is null)
+            .ToDictionary(d => d.Name, StringComparer.Ordinal);
+        if (stalenessAgents.Count == 0)
         {
             return;
         }
 
         foreach (var agent in await _hub.ListStaleAgentsAsync(_options.MinStaleness, cancellationToken))
         {
-            if (discoverers.TryGetValue(agent.Name, out var definition))
+            if (stalenessAgents.TryGetValue(agent.Name, out var definition))
             {
                 await _scheduler.ScheduleDiscoveryAsync(definition, cancellationToken);
             }

@@ -37,4 +37,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2011, EventName = "definitions_source_selected", Level = LogLevel.Debug, Message = "Agent definitions source: {Source}")]
     public static partial void SourceSelected(ILogger logger, string source);
+
+    [LoggerMessage(EventId = 2012, EventName = "definition_notice", Level = LogLevel.Warning, Message = "Agent definition {Source}: {Notice}")]
+    public static partial void DefinitionNotice(ILogger logger, string source, string notice);
 }

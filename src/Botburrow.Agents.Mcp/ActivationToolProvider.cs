@@ -64,7 +64,7 @@ public sealed class ActivationToolProvider
         var workspace = new ActivationWorkspace(_workspaceRoot, agent.Name, activationId);
         var writes = new HubWriteLog();
         var hooks = new HubWriteHooks { BeforeWrite = beforeWrite, AfterWrite = writes.Record };
-        var tools = new List<AITool>(HubTools.CreateFunctions(_hub, agent.Name, grants, activationId, hooks));
+        var tools = new List<AITool>(HubTools.CreateFunctions(_hub, agent.Name, grants, activationId, hooks, agent.Capabilities.Spawning));
         var native = WithoutHub(agent);
         if (native.Count == 0)
         {
@@ -124,7 +124,7 @@ public sealed class ActivationToolProvider
 
             if (grants.Holds(McpCatalog.Hub.ReadGrant))
             {
-                hubAccess = await _gateway.IssueAsync(agent.Name, activationId, grants, beforeWrite, cancellationToken);
+                hubAccess = await _gateway.IssueAsync(agent.Name, activationId, grants, agent.Capabilities.Spawning, beforeWrite, cancellationToken);
                 launches = [HubLaunch(hubAccess), .. launches];
             }
 

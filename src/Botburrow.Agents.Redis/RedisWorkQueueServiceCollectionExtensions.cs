@@ -12,7 +12,7 @@ public static class RedisWorkQueueServiceCollectionExtensions
     /// <summary>
     /// Registers one shared <see cref="RedisConnection"/> for <c>REDIS_URL</c>, the <see cref="WorkQueueOptions"/>
     /// from the settings, and <see cref="RedisWorkQueue"/> as <see cref="IWorkQueue"/> and
-    /// <see cref="ILeaderElection"/>, and the Redis <see cref="IAgentActivityStore"/> and <see cref="ITranscriptStore"/>. Idempotent.
+    /// <see cref="ILeaderElection"/>, and the Redis <see cref="IAgentActivityStore"/>, <see cref="ITranscriptStore"/> and agent memory store. Idempotent.
     /// The connection is named <c>botburrow:&lt;role&gt;:&lt;RUNNER_ID&gt;</c> (fast failure detection looks for it).
     /// </summary>
     public static IServiceCollection AddRedisWorkQueue(this IServiceCollection services, BotburrowSettings settings, string keyPrefix = "", string role = "process")
@@ -33,6 +33,7 @@ public static class RedisWorkQueueServiceCollectionExtensions
         services.TryAddSingleton<ILeaderElection>(sp => sp.GetRequiredService<RedisWorkQueue>());
         services.TryAddSingleton<IAgentActivityStore>(sp => new RedisAgentActivityStore(sp.GetRequiredService<RedisConnection>(), new RedisKeys(keyPrefix), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<ITranscriptStore>(sp => new RedisTranscriptStore(sp.GetRequiredService<RedisConnection>(), new RedisKeys(keyPrefix)));
+        services.TryAddSingleton<Botburrow.Agents.Memory.IAgentMemoryStore>(sp => new RedisAgentMemoryStore(sp.GetRequiredService<RedisConnection>(), new RedisKeys(keyPrefix)));
         return services;
     }
 }

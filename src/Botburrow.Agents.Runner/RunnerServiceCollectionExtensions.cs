@@ -34,6 +34,9 @@ public static class RunnerServiceCollectionExtensions
         // first; without it (activate --once) they are kept in memory.
         services.TryAddSingleton<IAgentActivityStore>(sp => new EmbeddedAgentActivityStore(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<ITranscriptStore>(sp => new EmbeddedTranscriptStore(null, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<Botburrow.Agents.Memory.IAgentMemoryStore>(new Botburrow.Agents.Memory.EmbeddedAgentMemoryStore(null));
+        services.TryAddSingleton(sp => new Botburrow.Agents.Runner.Memory.EmbeddingGeneratorFactory(settings, sp.GetRequiredService<Botburrow.Agents.Definitions.Permissions.PermissionsPolicySource>()));
+        services.TryAddSingleton<Botburrow.Agents.Runner.Memory.AgentMemoryService>();
         services.TryAddSingleton<ExecutorSelector>();
         services.TryAddSingleton(_ => new Botburrow.Agents.Definitions.Permissions.PermissionsPolicySource(settings.AgentPermissionsPath));
         services.TryAddSingleton(sp => new Botburrow.Agents.Mcp.McpServerManager(McpOptionsFor(settings, sp), sp.GetRequiredService<ILoggerFactory>()));

@@ -83,8 +83,8 @@ internal sealed class CoordinatorHarness : IAsyncDisposable
 
     public AgentDefinitionCache Definitions => App.Services.GetRequiredService<AgentDefinitionCache>();
 
-    public void WriteAgent(string name, bool discovery = false)
-        => TestAgentConfig.Write(_root, name, "Coordinator test agent.", discovery: discovery);
+    public void WriteAgent(string name, bool discovery = false, string discoveryFrequency = "staleness")
+        => TestAgentConfig.Write(_root, name, "Coordinator test agent.", discovery: discovery, discoveryFrequency: discoveryFrequency);
 
     /// <summary>Starts the host and advances the clock until this instance leads.</summary>
     public async Task StartLeadingAsync()

@@ -73,12 +73,85 @@ public sealed class FakeModelServer : IAsyncDisposable
         var server = new FakeModelServer(app, provider, script);
         app.MapPost(provider == FakeProvider.Anthropic ? "/v1/messages" : "/v1/chat/completions", server.HandleAsync);
         app.MapGet("/v1/models", server.ListModelsAsync);
+        if (provider == FakeProvider.OpenAI)
+        {
+            app.MapPost("/v1/embeddings", server.EmbeddingsAsync);
+        }
         await app.StartAsync();
         server.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First(); // Kestrel always has an address once started
         return server;
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+
+    /// <summary>How many <c>/v1/embeddings</c> requests were answered (they are not in <see cref="Requests"/>).</summary>
+    public int EmbeddingRequests => Volatile.Read(ref _embeddingRequests);
+
+    /// <summary>
+    /// The fake embedding of <paramref name="text"/>: a 64-dimensional bag of its lower-case words (letters and
+    /// digits), each word adding 1 at a slot picked by a stable hash, so texts sharing words are close by cosine.
+    /// </summary>
+    public static float[] Embed(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var vector = new float[EmbeddingDimensions];
+        foreach (var word in System.Text.RegularExpressions.Regex.Split(text.ToLowerInvariant(), @"[^\p{L}\p{Nd}]+").Where(w => w.Length > 2))
+        {
+            var hash = 2166136261u;
+            foreach (var c in word)
+            {
+                hash = (hash ^ c) * 16777619u;
+            }
+
+            vector[hash % EmbeddingDimensions] += 1;
+        }
+
+        return vector;
+    }
+
+    private const int EmbeddingDimensions = 64;
+
+    private int _embeddingRequests;
+
+    /// <summary><c>POST /v1/embeddings</c> in OpenAI's wire format (one string or an array of them).</summary>
+    private async Task EmbeddingsAsync(HttpContext context)
+    {
+        using var body = await JsonDocument.ParseAsync(context.Request.Body);
+        Interlocked.Increment(ref _embeddingRequests);
+        var input = body.RootElement.GetProperty("input");
+        var texts = input.ValueKind == JsonValueKind.Array ? input.EnumerateArray().Select(e => e.GetString() ?? "").ToList() : [input.GetString() ?? ""];
+        var base64 = body.RootElement.TryGetProperty("encoding_format", out var format) && format.GetString() == "base64";
+        var data = new JsonArray();
+        for (var i = 0; i < texts.Count; i++)
+        {
+            var values = Embed(texts[i]);
+            JsonNode vector;
+            if (base64)
+            {
+                vector = Convert.ToBase64String(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+            }
+            else
+            {
+                var array = new JsonArray();
+                foreach (var value in values)
+                {
+                    array.Add(value);
+                }
+
+                vector = array;
+            }
+
+            data.Add(new JsonObject { ["object"] = "embedding", ["index"] = i, ["embedding"] = vector });
+        }
+
+        await JsonAsync(context, new JsonObject
+        {
+            ["object"] = "list",
+            ["data"] = data,
+            ["model"] = body.RootElement.TryGetProperty("model", out var model) ? model.GetString() : "fake-embedding",
+            ["usage"] = new JsonObject { ["prompt_tokens"] = texts.Sum(t => t.Length / 4), ["total_tokens"] = texts.Sum(t => t.Length / 4) },
+        });
+    }
 
     private async Task HandleAsync(HttpContext context)
     {

@@ -4,7 +4,7 @@ namespace Botburrow.Agents.Testing;
 public static class TestAgentConfig
 {
     /// <summary>Writes <c>agents/NAME/config.yaml</c> under <paramref name="root"/>.</summary>
-    public static void Write(string root, string name, string description, bool respondToMentions = true, bool discovery = false)
+    public static void Write(string root, string name, string description, bool respondToMentions = true, bool discovery = false, string discoveryFrequency = "staleness")
     {
         ArgumentException.ThrowIfNullOrEmpty(root);
         ArgumentException.ThrowIfNullOrEmpty(name);
@@ -33,6 +33,7 @@ public static class TestAgentConfig
               max_iterations: 3
               discovery:
                 enabled: {(discovery ? "true" : "false")}
+                frequency: {discoveryFrequency}
               limits:
                 min_interval_seconds: 0
             """);

@@ -31,6 +31,9 @@ public sealed class InProcessFleet : IAsyncDisposable
 
     public IWorkQueue Queue => _host.Services.GetRequiredService<IWorkQueue>();
 
+    /// <summary>The host's services (the stores the runner wrote to).</summary>
+    public IServiceProvider Services => _host.Services;
+
     public static async Task<InProcessFleet> StartAsync(TestAgents agents, IReadOnlyDictionary<string, string?>? extra = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(agents);

@@ -12,4 +12,14 @@ public sealed record MemoryRetrieval
 
     /// <value>0.7.</value>
     public double RelevanceThreshold { get; init; } = 0.7;
+
+    /// <summary>
+    /// The strategy that runs for a brain of <paramref name="provider"/>: <c>embedding_search</c> needs a provider
+    /// with an embeddings API (<c>openai</c>, <c>local</c>); for any other it is <c>keyword</c>.
+    /// </summary>
+    public string EffectiveStrategy(LlmProvider provider)
+        => Strategy == "embedding_search" && !HasEmbeddings(provider) ? "keyword" : Strategy;
+
+    /// <summary>Whether <paramref name="provider"/> offers an embeddings API (OpenAI-compatible <c>/v1/embeddings</c>).</summary>
+    public static bool HasEmbeddings(LlmProvider provider) => provider is LlmProvider.OpenAI or LlmProvider.Local;
 }

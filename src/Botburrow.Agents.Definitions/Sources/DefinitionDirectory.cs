@@ -234,6 +234,11 @@ internal static class DefinitionDirectory
         }
 
         Log.DefinitionLoaded(logger, result.Value!.Name, configPath); // valid, so a value
+        foreach (var notice in Validation.DefinitionNotices.For(result.Value))
+        {
+            Log.DefinitionNotice(logger, configPath, notice);
+        }
+
         return (result.Value, problems);
     }
 

@@ -62,7 +62,11 @@ public sealed partial class HubGateway : IAsyncDisposable
     /// <paramref name="grants"/> (starting the endpoint on first use). <paramref name="beforeWrite"/> is asked before
     /// each post made with it; disposing the capability revokes the token.
     /// </summary>
-    public async Task<HubCapability> IssueAsync(string agent, string activationId, EffectiveGrants grants, HubWriteCheck beforeWrite, CancellationToken cancellationToken = default)
+    public Task<HubCapability> IssueAsync(string agent, string activationId, EffectiveGrants grants, HubWriteCheck beforeWrite, CancellationToken cancellationToken = default)
+        => IssueAsync(agent, activationId, grants, new Definitions.Model.SpawningConfig(), beforeWrite, cancellationToken);
+
+    /// <summary>As above, with <c>propose_agent</c> among the tools when <paramref name="spawning"/> allows proposals.</summary>
+    public async Task<HubCapability> IssueAsync(string agent, string activationId, EffectiveGrants grants, Definitions.Model.SpawningConfig spawning, HubWriteCheck beforeWrite, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(agent);
         ArgumentException.ThrowIfNullOrEmpty(activationId);
@@ -79,7 +83,7 @@ public sealed partial class HubGateway : IAsyncDisposable
             BeforeWrite = async ct => capability.IsRevoked ? $"activation {activationId} has ended" : await beforeWrite(ct),
             AfterWrite = capability.Writes.Record,
         };
-        foreach (var function in HubTools.CreateFunctions(_hub, agent, grants, activationId, hooks))
+        foreach (var function in HubTools.CreateFunctions(_hub, agent, grants, activationId, hooks, spawning))
         {
             capability.Tools.Add(McpServerTool.Create(function));
         }

@@ -44,8 +44,10 @@ public sealed partial class ActivationPipeline
         TimeProvider timeProvider,
         RunnerOptions options,
         ILogger<ActivationPipeline> logger,
-        ActivationToolProvider tools)
+        ActivationToolProvider tools,
+        Memory.AgentMemoryService memory)
     {
+        ArgumentNullException.ThrowIfNull(memory);
         ArgumentNullException.ThrowIfNull(hub);
         ArgumentNullException.ThrowIfNull(definitions);
         ArgumentNullException.ThrowIfNull(executors);
@@ -64,7 +66,7 @@ public sealed partial class ActivationPipeline
         _logger = logger;
         _tools = tools;
         var gate = new PublishGate(activity, timeProvider, logger);
-        _inbox = new InboxAnswering(hub, gate, logger);
+        _inbox = new InboxAnswering(hub, gate, memory, logger);
         _discovery = new DiscoveryAnswering(hub, gate, logger);
         _reporting = new ActivationReporting(hub, transcripts, options, timeProvider, logger);
     }

@@ -45,6 +45,7 @@ internal sealed partial class DiscoveryAnswering(IHubClient hub, PublishGate gat
                 Limit = 10,
             },
             cancellationToken);
+        feed = Discovery.DiscoveryFeedFilter.Apply(agent.Behavior.Discovery, feed);
         if (feed.Count == 0)
         {
             LogNothingToDiscover(logger, agent.Name);

@@ -1,6 +1,8 @@
 using Botburrow.Agents.Definitions.Model;
 using Botburrow.Agents.Hub;
+using Botburrow.Agents.Memory;
 using Botburrow.Agents.Runner.Execution;
+using Botburrow.Agents.Runner.Memory;
 using Botburrow.Agents.Work;
 using Microsoft.Extensions.Logging;
 
@@ -9,9 +11,12 @@ namespace Botburrow.Agents.Runner.Activation;
 /// <summary>
 /// INBOX: each unread notification, oldest first, that the agent's behaviour lets it answer: its thread → the
 /// behaviour limits → the question → reply (or SKIP) → mark read. Every Hub write (reply, direct message, read-mark)
-/// first asks the activation's lease and carries an idempotency key derived from what it is for.
+/// first asks the activation's lease and carries an idempotency key derived from what it is for. With
+/// <c>memory.enabled</c> the question carries the memories recalled for the notification (a marked section naming
+/// their ids, so the transcript shows which were used), and an answered exchange with someone listed in
+/// <c>memory.remember.conversations_with</c> is remembered verbatim.
 /// </summary>
-internal sealed partial class InboxAnswering(IHubClient hub, PublishGate gate, ILogger logger)
+internal sealed partial class InboxAnswering(IHubClient hub, PublishGate gate, AgentMemoryService memory, ILogger logger)
 {
     public async Task RunAsync(ActivationRun run, CancellationToken cancellationToken)
     {
@@ -62,8 +67,14 @@ internal sealed partial class InboxAnswering(IHubClient hub, PublishGate gate, I
                 continue;
             }
 
-            var question = new AgentQuestion { Subject = subject, Text = PromptBuilder.Inbox(agent, notification, thread), About = notification.Content };
+            var recalled = await memory.RecallAsync(agent, notification.Content ?? thread?.Title ?? "", cancellationToken);
+            var question = new AgentQuestion { Subject = subject, Text = MemoryPromptSection.Format(recalled) + PromptBuilder.Inbox(agent, notification, thread), About = notification.Content };
             var answer = await run.AskAsync(question, cancellationToken);
+            if (!answer.IsSkip && notification.FromAgent?.Name is { } other && !string.IsNullOrWhiteSpace(notification.Content))
+            {
+                await memory.RememberAsync(agent, MemoryKind.Conversation, other, $"@{other}: {notification.Content.Trim()}\n@{agent.Name}: {answer.Text.Trim()}", notification.PostId ?? notification.Id, cancellationToken);
+            }
+
             if (answer.IsSkip)
             {
                 tally.Skipped++;

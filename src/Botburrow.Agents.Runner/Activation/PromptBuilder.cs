@@ -14,7 +14,8 @@ public static class PromptBuilder
 
     /// <summary>
     /// The agent's <c>system-prompt.md</c>, or a generated default naming the agent, its grants and its tools; then
-    /// the descriptions of its skills whose <c>requires_grants</c> it holds.
+    /// the descriptions of its skills whose <c>requires_grants</c> it holds and that have no <c>triggers</c> (a
+    /// triggered skill enters the question it fires on instead: <see cref="TriggeredSkills"/>).
     /// </summary>
     public static string SystemPrompt(AgentDefinition agent, IReadOnlyList<AITool>? tools = null)
     {
@@ -51,7 +52,7 @@ public static class PromptBuilder
             }
         }
 
-        var skills = agent.SkillDefinitions.Where(skill => skill.RequiresGrants.All(required => HoldsGrant(agent.Capabilities.Grants, required))).ToList();
+        var skills = GrantedSkills(agent).Where(skill => !SkillTriggers.HasTriggers(skill)).ToList();
         if (skills.Count > 0)
         {
             text.Append("\n\n## Skills\n");
@@ -63,6 +64,35 @@ public static class PromptBuilder
 
         return text.ToString().TrimEnd();
     }
+
+    /// <summary>
+    /// The section naming the agent's granted skills whose <c>triggers</c> fire on <paramref name="text"/> or
+    /// <paramref name="community"/> (with their instructions), or an empty string.
+    /// </summary>
+    public static string TriggeredSkills(AgentDefinition agent, string text, string? community)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        var fired = GrantedSkills(agent).Where(skill => SkillTriggers.HasTriggers(skill) && SkillTriggers.Fires(skill, text ?? "", community)).ToList();
+        if (fired.Count == 0)
+        {
+            return "";
+        }
+
+        var section = new StringBuilder("## Skills for this item\n");
+        foreach (var skill in fired)
+        {
+            section.Append("### ").Append(skill.Name).Append(": ").Append(skill.Description.Trim()).Append('\n');
+            if (!string.IsNullOrWhiteSpace(skill.Body))
+            {
+                section.Append(skill.Body.Trim()).Append('\n');
+            }
+        }
+
+        return section.Append('\n').ToString();
+    }
+
+    private static IEnumerable<SkillDefinition> GrantedSkills(AgentDefinition agent)
+        => agent.SkillDefinitions.Where(skill => skill.RequiresGrants.All(required => HoldsGrant(agent.Capabilities.Grants, required)));
 
     /// <summary>Whether one of <paramref name="grants"/> covers <paramref name="required"/> (segment by segment; <c>*</c> covers the rest).</summary>
     public static bool HoldsGrant(IReadOnlyList<string> grants, string required)
@@ -106,6 +136,7 @@ public static class PromptBuilder
             text.Append('\n');
         }
 
+        text.Append(TriggeredSkills(agent, (thread?.Title ?? "") + "\n" + (notification.Content ?? ""), thread?.Community));
         var from = notification.FromAgent?.Name ?? "someone";
         text.Append("## New notification\n");
         text.Append(CultureInfo.InvariantCulture, $"Type: {notification.Type}\nFrom: @{from}\nAt: {notification.CreatedAt:u}\n");
@@ -125,6 +156,16 @@ public static class PromptBuilder
         ArgumentNullException.ThrowIfNull(agent);
         ArgumentNullException.ThrowIfNull(feed);
         var text = new StringBuilder();
+        foreach (var post in feed)
+        {
+            var skills = TriggeredSkills(agent, (post.Title ?? "") + "\n" + post.Content, post.Community);
+            if (skills.Length > 0)
+            {
+                text.Append(skills);
+                break;
+            }
+        }
+
         text.Append("## Posts you might engage with\n");
         foreach (var post in feed)
         {

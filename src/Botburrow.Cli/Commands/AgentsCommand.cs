@@ -9,13 +9,13 @@ using Microsoft.Extensions.Logging;
 
 namespace Botburrow.Cli.Commands;
 
-/// <summary><c>botburrow agents validate [DIR]</c>, <c>botburrow agents list [DIR]</c> and <c>botburrow agents grants NAME</c>.</summary>
+/// <summary><c>botburrow agents validate [DIR]</c>, <c>botburrow agents list [DIR]</c>, <c>botburrow agents grants NAME</c> and <c>botburrow agents memory NAME</c>.</summary>
 internal sealed class AgentsCommand : Command
 {
     private static readonly string[] Header = ["NAME", "TYPE", "PROVIDER/MODEL", "GRANTS", "MCP SERVERS"];
 
     public AgentsCommand()
-        : base("agents", "Check and list agent definitions.")
+        : base("agents", "Check and list agent definitions; inspect an agent's memory.")
     {
         var validateDirectory = new Argument<DirectoryInfo?>("DIR")
         {
@@ -44,6 +44,7 @@ internal sealed class AgentsCommand : Command
         Subcommands.Add(validate);
         Subcommands.Add(list);
         Subcommands.Add(new AgentGrantsCommand());
+        Subcommands.Add(new AgentMemoryCommand());
     }
 
     private static async Task<int> ValidateAsync(CliContext context, DirectoryInfo? directory, CancellationToken cancellationToken)

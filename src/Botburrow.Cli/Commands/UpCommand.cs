@@ -131,6 +131,7 @@ internal sealed class UpCommand : Command
                     builder.Services.TryAddSingleton<ILeaderElection>(sp => sp.GetRequiredService<EmbeddedWorkQueue>());
                     builder.Services.TryAddSingleton<IAgentActivityStore>(sp => new EmbeddedAgentActivityStore(sp.GetRequiredService<TimeProvider>()));
                     builder.Services.TryAddSingleton<ITranscriptStore>(sp => new EmbeddedTranscriptStore(Path.Combine(DataDirectory(context), "transcripts"), sp.GetRequiredService<TimeProvider>()));
+                    builder.Services.TryAddSingleton<Botburrow.Agents.Memory.IAgentMemoryStore>(new Botburrow.Agents.Memory.EmbeddedAgentMemoryStore(Path.Combine(DataDirectory(context), "memory")));
                 }
                 else
                 {
