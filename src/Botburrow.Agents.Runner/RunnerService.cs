@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Botburrow.Agents.Hosting;
 using Botburrow.Agents.Runner.Activation;
 using Botburrow.Agents.ServiceDefaults.Metrics;
 using Botburrow.Agents.Work;
@@ -336,99 +335,7 @@ public sealed partial class RunnerService : BackgroundService
         }
     }
 
-    private async Task HeartbeatLoopAsync(CancellationToken cancellationToken)
-    {
-        using var timer = new PeriodicTimer(_options.HeartbeatInterval, _timeProvider);
-        var failures = 0;
-        do
-        {
-            try
-            {
-                // A runner woken from a pause: leases that lapsed meanwhile end here, before the renewal below.
-                foreach (var running in _running.Values)
-                {
-                    running.Lease?.CheckLocal();
-                }
-
-                var live = _running.Values.Where(r => r.Lease is { LostReason: null }).ToList();
-                var heartbeat = new RunnerHeartbeat
-                {
-                    RunnerId = _options.RunnerId,
-                    Mode = _options.Mode,
-                    Concurrency = _options.MaxConcurrentActivations,
-                    InFlight = _running.Count,
-                    StartedAt = _startedAt,
-                    LeasesLost = LeasesLost,
-                };
-                var sentAt = _timeProvider.GetTimestamp();
-                var cancelled = await _queue.HeartbeatAsync(heartbeat, live.Select(r => r.Work.ActivationId).ToList(), cancellationToken);
-                failures = 0;
-                FleetMetrics.RunnerHeartbeat.WithLabels(_options.RunnerId).Set(_timeProvider.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0);
-                foreach (var running in live)
-                {
-                    if (!cancelled.Contains(running.Work.ActivationId))
-                    {
-                        running.Lease!.Renewed(sentAt);
-                    }
-                }
-
-                foreach (var id in cancelled)
-                {
-                    if (_running.TryGetValue(id, out var running) && running.Lease is { } lease)
-                    {
-                        await ClassifyCancelledAsync(lease, cancellationToken);
-                    }
-                }
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex) when (!IsFatal(ex))
-            {
-                failures++;
-                LogHeartbeatFailed(_logger, ex.Message, failures, ex);
-            }
-        }
-        while (await timer.NextTickOrStopAsync(cancellationToken));
-    }
-
-    /// <summary>Tells an operator's stop (record deleted, lease entry still there) from a lease lost to another holder.</summary>
-    private async Task ClassifyCancelledAsync(HeldLease lease, CancellationToken cancellationToken)
-    {
-        LeaseState state;
-        try
-        {
-            state = await _queue.CheckLeaseAsync(lease.Work, cancellationToken);
-        }
-        catch (Exception ex) when (ex is WorkQueueUnavailableException or TimeoutException)
-        {
-            state = LeaseState.Gone;
-        }
-
-        lease.Lose(state == LeaseState.Held ? LeaseState.Gone : state, HeldLease.Describe(state == LeaseState.Held ? LeaseState.Gone : state));
-    }
-
-    private void OnLeaseLost(RunningActivation running, LeaseState state, string reason)
-    {
-        var work = running.Work;
-        if (state == LeaseState.StoppedByOperator)
-        {
-            LogStopRequested(_logger, work.Item.AgentId, work.ActivationId);
-            running.Stop(StopReason.StoppedByOperator);
-            return;
-        }
-
-        Interlocked.Increment(ref _leasesLost);
-        FleetMetrics.LeasesLost.WithLabels(_options.RunnerId).Inc();
-        LogLeaseLost(_logger, work.Item.AgentId, work.ActivationId, work.FencingToken, reason);
-        running.Stop(StopReason.LeaseLost);
-    }
-
     private string ModeName => _options.Mode.ToString().ToLowerInvariant();
-
-    [LoggerMessage(EventName = "runner_started", Level = LogLevel.Information, Message = "Runner {RunnerId} started in {Mode} mode with {Slots} slot(s)")]
-    private static partial void LogRunnerStarted(ILogger logger, string runnerId, string mode, int slots);
 
     /// <summary>Which CLI executors can run here (reported, not fatal: agents of a missing type fail with the same line).</summary>
     private void ReportExecutors()
@@ -445,58 +352,4 @@ public sealed partial class RunnerService : BackgroundService
             }
         }
     }
-
-    [LoggerMessage(EventName = "executor_available", Level = LogLevel.Information, Message = "Executor '{Executor}' available: {Path}")]
-    private static partial void LogExecutorAvailable(ILogger logger, string executor, string path);
-
-    [LoggerMessage(EventName = "executor_not_available", Level = LogLevel.Warning, Message = "Executor '{Executor}' not available: '{Program}' not found on PATH; agents of that type fail until it is installed")]
-    private static partial void LogExecutorNotAvailable(ILogger logger, string executor, string program);
-
-    [LoggerMessage(EventName = "runner_stopped", Level = LogLevel.Information, Message = "Runner {RunnerId} stopped")]
-    private static partial void LogRunnerStopped(ILogger logger, string runnerId);
-
-    [LoggerMessage(EventName = "activation_starting", Level = LogLevel.Information, Message = "Starting {TaskType} activation {ActivationId} of agent {AgentId} ({Priority}, attempt {Attempt})")]
-    private static partial void LogActivationStarting(ILogger logger, string agentId, string activationId, string taskType, string priority, int attempt);
-
-    [LoggerMessage(EventName = "activation_completed", Level = LogLevel.Information, Message = "Activation {ActivationId} of agent {AgentId} ({TaskType}) completed in {ActivationDuration:0.###} s: {Replies} posted, {Skipped} skipped")]
-    private static partial void LogActivationCompleted(ILogger logger, string agentId, string activationId, string taskType, double activationDuration, int replies, int skipped);
-
-    [LoggerMessage(EventName = "activation_failed", Level = LogLevel.Error, Message = "Activation {ActivationId} of agent {AgentId} ended {Outcome}: {Error} (after {ActivationDuration:0.###} s)")]
-    private static partial void LogActivationFailed(ILogger logger, string agentId, string activationId, string outcome, string error, double activationDuration);
-
-    [LoggerMessage(EventName = "activation_cancelled", Level = LogLevel.Warning, Message = "Activation {ActivationId} of agent {AgentId} cancelled: {Reason}")]
-    private static partial void LogActivationCancelled(ILogger logger, string agentId, string activationId, string reason);
-
-    [LoggerMessage(EventName = "executor_error", Level = LogLevel.Error, Message = "Agent {AgentId}: {Error}")]
-    private static partial void LogExecutorError(ILogger logger, string agentId, string error);
-
-    [LoggerMessage(EventName = "activation_handed_back", Level = LogLevel.Warning, Message = "Activation {ActivationId} of agent {AgentId} handed back to the queue at shutdown")]
-    private static partial void LogHandedBack(ILogger logger, string agentId, string activationId);
-
-    [LoggerMessage(EventName = "activation_stop_requested", Level = LogLevel.Warning, Message = "Activation {ActivationId} of agent {AgentId}: stopped by an operator (its record was deleted); stopping, and the agent backs off")]
-    private static partial void LogStopRequested(ILogger logger, string agentId, string activationId);
-
-    [LoggerMessage(EventName = "runner_draining", Level = LogLevel.Information, Message = "Stopping: {Running} activation(s) may finish within {GraceSeconds} s, then the rest are handed back")]
-    private static partial void LogDraining(ILogger logger, int running, double graceSeconds);
-
-    [LoggerMessage(EventName = "claim_failed", Level = LogLevel.Error, Message = "Could not claim work: {Error}; retrying in {DelaySeconds:0.##} s")]
-    private static partial void LogClaimFailed(ILogger logger, string error, double delaySeconds, Exception exception);
-
-    [LoggerMessage(EventName = "claim", Level = LogLevel.Debug, Message = "claim attempt by runner {RunnerId} ({Mode}): {ActivationId} (agent {AgentId})")]
-    private static partial void LogClaim(ILogger logger, string runnerId, string mode, string activationId, string agentId);
-
-    [LoggerMessage(EventName = "heartbeat_failed", Level = LogLevel.Error, Message = "Heartbeat failed ({Failures} in a row): {Error}")]
-    private static partial void LogHeartbeatFailed(ILogger logger, string error, int failures, Exception exception);
-
-    [LoggerMessage(EventName = "lease_lost", Level = LogLevel.Warning, Message = "lease_lost activation={ActivationId} agent={AgentId} fencing_token={FencingToken}: {Reason}; stopping it, it posts nothing more")]
-    private static partial void LogLeaseLost(ILogger logger, string agentId, string activationId, long fencingToken, string reason);
-
-    [LoggerMessage(EventName = "runner_loop_died", Level = LogLevel.Critical, Message = "The runner's {Loop} loop stopped on an error it cannot survive; stopping the process (exit code 1) so it is restarted")]
-    private static partial void LogLoopDied(ILogger logger, string loop, Exception exception);
-
-    [LoggerMessage(EventName = "complete_retry", Level = LogLevel.Warning, Message = "Could not complete activation {ActivationId}: {Error}; retrying")]
-    private static partial void LogCompleteRetry(ILogger logger, string activationId, string error, Exception exception);
-
-    [LoggerMessage(EventName = "complete_lost", Level = LogLevel.Error, Message = "Could not complete activation {ActivationId}: {Error}; its lease will expire and the reaper will requeue it")]
-    private static partial void LogCompleteLost(ILogger logger, string activationId, string error, Exception exception);
 }
