@@ -4,7 +4,8 @@ namespace Botburrow.Agents.Redis;
 /// The Lua scripts of the work system: every multi-step change is one script, so no read-then-write races.
 /// ARGV[1] is the key prefix and ARGV[2] the time in epoch ms (0 = the server's <c>TIME</c>, so runners with
 /// skewed clocks agree on leases). Keys are built from the prefix inside the scripts: a standalone Redis or
-/// Valkey (with replicas) is supported, a cluster is not.
+/// Valkey (with replicas) is supported, a cluster is not. The scripts stay in one file (over 400 lines) on purpose:
+/// they share the prelude and the record layout, and a reviewer reads the whole work protocol in one place.
 /// </summary>
 internal static class WorkScripts
 {
