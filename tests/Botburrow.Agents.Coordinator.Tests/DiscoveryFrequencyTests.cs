@@ -16,8 +16,8 @@ public sealed class DiscoveryFrequencyTests
 
         await coordinator.StartLeadingAsync();
         await coordinator.AdvanceUntilAsync(() => Enqueued(coordinator, "owl") == 1, "the first discovery work", step: TimeSpan.FromSeconds(5));
-        var first = coordinator.Time.GetUtcNow();
-        await CompleteAsync(coordinator, "owl");
+        // Measured from when the work was made (the item's CreatedAt), not from when the test saw it.
+        var first = await CompleteAsync(coordinator, "owl");
 
         // Staleness would make work every scan (15 s here); hourly waits the hour out.
         while (coordinator.Time.GetUtcNow() - first < TimeSpan.FromMinutes(59))
@@ -28,7 +28,8 @@ public sealed class DiscoveryFrequencyTests
 
         Assert.Equal(1, Enqueued(coordinator, "owl"));
         await coordinator.AdvanceUntilAsync(() => Enqueued(coordinator, "owl") == 2, "the next hour's discovery work", step: TimeSpan.FromSeconds(15));
-        Assert.InRange(coordinator.Time.GetUtcNow() - first, TimeSpan.FromHours(1), TimeSpan.FromHours(1) + TimeSpan.FromMinutes(2));
+        var second = await CompleteAsync(coordinator, "owl");
+        Assert.InRange(second - first, TimeSpan.FromHours(1), TimeSpan.FromHours(1) + TimeSpan.FromMinutes(2));
     }
 
     [Fact]
@@ -47,11 +48,13 @@ public sealed class DiscoveryFrequencyTests
     private static int Enqueued(CoordinatorHarness coordinator, string agent)
         => coordinator.Logs.Named("work_enqueued").Count(e => e.Message.Contains(agent, StringComparison.Ordinal) && e.Message.Contains("discovery", StringComparison.Ordinal));
 
-    private static async Task CompleteAsync(CoordinatorHarness coordinator, string agent)
+    /// <summary>Claims and completes the agent's work; returns when the work was made.</summary>
+    private static async Task<DateTimeOffset> CompleteAsync(CoordinatorHarness coordinator, string agent)
     {
         var work = await coordinator.Queue.TryClaimAsync("runner-1", RunnerMode.Exploration, TestContext.Current.CancellationToken);
         Assert.NotNull(work);
         Assert.Equal(agent, work.Item.AgentId);
         await coordinator.Queue.CompleteAsync(work, WorkOutcome.Succeeded, cancellationToken: TestContext.Current.CancellationToken);
+        return work.Item.CreatedAt;
     }
 }

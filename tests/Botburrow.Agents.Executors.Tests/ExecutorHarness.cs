@@ -5,6 +5,8 @@ using Botburrow.Agents.Runner.Activation;
 using Botburrow.Agents.Testing;
 using Botburrow.Agents.Work;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Botburrow.Agents.Executors.Tests;
@@ -118,6 +120,8 @@ internal sealed class ExecutorHarness : IAsyncDisposable
             services.AddSingleton(sp => new EmbeddedWorkQueue(WorkQueueOptions.FromSettings(loaded), TimeProvider.System, sp.GetRequiredService<ILogger<EmbeddedWorkQueue>>()));
             services.AddSingleton<IWorkQueue>(sp => sp.GetRequiredService<EmbeddedWorkQueue>());
         }
+
+        services.TryAddSingleton<IHostApplicationLifetime, TestApplicationLifetime>();
 
         services.AddRunner(loaded, withService: withRunner);
         return new ExecutorHarness(root, hub, services.BuildServiceProvider(), cli, logs);

@@ -6,6 +6,8 @@ using Botburrow.Agents.Runner.Execution;
 using Botburrow.Agents.Testing;
 using Botburrow.Agents.Work;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Botburrow.Agents.Native.Tests;
@@ -98,6 +100,8 @@ internal sealed class PipelineHarness : IAsyncDisposable
             services.AddSingleton(sp => new EmbeddedWorkQueue(WorkQueueOptions.FromSettings(settings), TimeProvider.System, sp.GetRequiredService<ILogger<EmbeddedWorkQueue>>()));
             services.AddSingleton<IWorkQueue>(sp => sp.GetRequiredService<EmbeddedWorkQueue>());
         }
+
+        services.TryAddSingleton<IHostApplicationLifetime, TestApplicationLifetime>();
 
         services.AddRunner(settings, withService: withRunner);
         return new PipelineHarness(root, hub, model, services.BuildServiceProvider(), logs);
