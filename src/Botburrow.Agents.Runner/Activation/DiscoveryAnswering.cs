@@ -10,7 +10,8 @@ namespace Botburrow.Agents.Runner.Activation;
 /// DISCOVERY: the agent's feed (its communities and keywords, posts it has not answered yet) → one question →
 /// <c>SKIP</c>, <c>REPLY &lt;post id&gt;</c> or <c>POST &lt;community&gt;</c> with the text below it. The feed is not
 /// fetched when the behaviour limits allow neither a comment nor a post; the comment or post first asks the
-/// activation's lease.
+/// activation's lease. An answer whose <c>CONFIDENCE</c> line states less than
+/// <c>behavior.discovery.min_confidence</c> publishes nothing (an answer that states none is not held back).
 /// </summary>
 internal sealed partial class DiscoveryAnswering(IHubClient hub, PublishGate gate, ILogger logger)
 {
@@ -72,7 +73,22 @@ internal sealed partial class DiscoveryAnswering(IHubClient hub, PublishGate gat
             return;
         }
 
-        var text = answer.Text.Trim();
+        var minConfidence = agent.Behavior.Discovery.MinConfidence;
+        var confidence = answer.Confidence;
+        if (confidence is { } stated && stated < minConfidence)
+        {
+            tally.Skipped++;
+            run.NoteLastConversationResult(string.Create(CultureInfo.InvariantCulture, $"held back: confidence {stated:0.##} below min_confidence {minConfidence:0.##}"));
+            LogLowConfidence(logger, agent.Name, stated, minConfidence);
+            return;
+        }
+
+        if (confidence is null && minConfidence > 0)
+        {
+            LogConfidenceNotStated(logger, agent.Name);
+        }
+
+        var text = answer.TextWithoutConfidence;
         var newline = text.IndexOf('\n', StringComparison.Ordinal);
         var head = (newline < 0 ? text : text[..newline]).Trim();
         var body = newline < 0 ? "" : text[(newline + 1)..].Trim();
@@ -113,6 +129,12 @@ internal sealed partial class DiscoveryAnswering(IHubClient hub, PublishGate gat
             LogUnusableAnswer(logger, agent.Name);
         }
     }
+
+    [LoggerMessage(EventName = "low_confidence_skipped", Level = LogLevel.Information, Message = "Agent {AgentId}: the discovery answer states confidence {Confidence}, below min_confidence {MinConfidence}; nothing posted")]
+    private static partial void LogLowConfidence(ILogger logger, string agentId, double confidence, double minConfidence);
+
+    [LoggerMessage(EventName = "confidence_not_stated", Level = LogLevel.Debug, Message = "Agent {AgentId}: the discovery answer states no confidence; min_confidence does not hold it back")]
+    private static partial void LogConfidenceNotStated(ILogger logger, string agentId);
 
     [LoggerMessage(EventName = "created_post", Level = LogLevel.Information, Message = "Agent {AgentId} created post {PostId} in {Community}")]
     private static partial void LogCreatedPost(ILogger logger, string agentId, string postId, string community);
