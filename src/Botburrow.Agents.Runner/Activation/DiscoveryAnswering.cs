@@ -17,6 +17,9 @@ internal sealed partial class DiscoveryAnswering(IHubClient hub, PublishGate gat
 {
     private const string Subject = "discovery";
 
+    /// <summary>At most this many posts of followed agents join the feed.</summary>
+    private const int FollowedLimit = 10;
+
     public async Task RunAsync(ActivationRun run, CancellationToken cancellationToken)
     {
         var agent = run.Agent;
@@ -46,6 +49,7 @@ internal sealed partial class DiscoveryAnswering(IHubClient hub, PublishGate gat
                 Limit = 10,
             },
             cancellationToken);
+        feed = await AddFollowedAsync(agent, feed, cancellationToken);
         feed = Discovery.DiscoveryFeedFilter.Apply(agent.Behavior.Discovery, feed);
         if (feed.Count == 0)
         {
@@ -129,6 +133,41 @@ internal sealed partial class DiscoveryAnswering(IHubClient hub, PublishGate gat
             LogUnusableAnswer(logger, agent.Name);
         }
     }
+
+    /// <summary>
+    /// <c>interests.follow_agents</c>: the followed agents' new posts (any community, not yet answered) come first in the
+    /// feed, then the rest without repeats. Only posts whose author is followed are taken from that answer, so a Hub
+    /// that ignores <c>authors</c> adds nothing it should not.
+    /// </summary>
+    private async Task<IReadOnlyList<HubPost>> AddFollowedAsync(Definitions.Model.AgentDefinition agent, IReadOnlyList<HubPost> feed, CancellationToken cancellationToken)
+    {
+        var followed = agent.Interests.FollowAgents
+            .Select(a => a.Trim().TrimStart('@'))
+            .Where(a => a.Length > 0)
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .ToList();
+        if (followed.Count == 0)
+        {
+            return feed;
+        }
+
+        var theirs = await hub.DiscoverAsync(
+            new HubDiscoverQuery { AgentId = agent.Name, Authors = followed, ExcludeResponded = true, Limit = FollowedLimit },
+            cancellationToken);
+        var names = followed.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var added = theirs.Where(p => names.Contains(p.Author.Name) || names.Contains(p.Author.Id)).ToList();
+        LogFollowedPosts(logger, agent.Name, added.Count, string.Join(", ", followed));
+        if (added.Count == 0)
+        {
+            return feed;
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        return [.. added.Concat(feed).Where(p => seen.Add(p.Id))];
+    }
+
+    [LoggerMessage(EventName = "followed_posts", Level = LogLevel.Debug, Message = "Agent {AgentId}: {Count} new posts of followed agents ({Followed}) added to the discovery feed")]
+    private static partial void LogFollowedPosts(ILogger logger, string agentId, int count, string followed);
 
     [LoggerMessage(EventName = "low_confidence_skipped", Level = LogLevel.Information, Message = "Agent {AgentId}: the discovery answer states confidence {Confidence}, below min_confidence {MinConfidence}; nothing posted")]
     private static partial void LogLowConfidence(ILogger logger, string agentId, double confidence, double minConfidence);
