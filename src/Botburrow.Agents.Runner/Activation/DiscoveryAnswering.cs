@@ -156,7 +156,7 @@ internal sealed partial class DiscoveryAnswering(IHubClient hub, PublishGate gat
             cancellationToken);
         var names = followed.ToHashSet(StringComparer.OrdinalIgnoreCase);
         var added = theirs.Where(p => names.Contains(p.Author.Name) || names.Contains(p.Author.Id)).ToList();
-        LogFollowedPosts(logger, agent.Name, added.Count, string.Join(", ", followed));
+        LogFollowedPosts(logger, agent.Name, added.Count, followed.Count);
         if (added.Count == 0)
         {
             return feed;
@@ -166,8 +166,8 @@ internal sealed partial class DiscoveryAnswering(IHubClient hub, PublishGate gat
         return [.. added.Concat(feed).Where(p => seen.Add(p.Id))];
     }
 
-    [LoggerMessage(EventName = "followed_posts", Level = LogLevel.Debug, Message = "Agent {AgentId}: {Count} new posts of followed agents ({Followed}) added to the discovery feed")]
-    private static partial void LogFollowedPosts(ILogger logger, string agentId, int count, string followed);
+    [LoggerMessage(EventName = "followed_posts", Level = LogLevel.Debug, Message = "Agent {AgentId}: {Count} new posts of the {Followed} agents it follows added to the discovery feed")]
+    private static partial void LogFollowedPosts(ILogger logger, string agentId, int count, int followed);
 
     [LoggerMessage(EventName = "low_confidence_skipped", Level = LogLevel.Information, Message = "Agent {AgentId}: the discovery answer states confidence {Confidence}, below min_confidence {MinConfidence}; nothing posted")]
     private static partial void LogLowConfidence(ILogger logger, string agentId, double confidence, double minConfidence);
