@@ -1,3 +1,4 @@
+using Botburrow.Agents.Definitions.Sources;
 using Botburrow.Agents.Work;
 
 namespace Botburrow.Agents.Dashboard;
@@ -8,12 +9,18 @@ public sealed class DashboardData
     private readonly IWorkQueue _queue;
     private readonly ILeaderElection _election;
     private readonly TimeProvider _time;
+    private readonly DashboardMemorySizes? _memory;
 
-    public DashboardData(IWorkQueue queue, ILeaderElection election, TimeProvider timeProvider)
+    /// <param name="queue">The work store.</param>
+    /// <param name="election">Who leads.</param>
+    /// <param name="timeProvider">The clock for ages.</param>
+    /// <param name="memory">Where memory sizes come from; <see langword="null"/> in a host without agent definitions or memory store (no memory rows).</param>
+    public DashboardData(IWorkQueue queue, ILeaderElection election, TimeProvider timeProvider, DashboardMemorySizes? memory)
     {
         _queue = queue;
         _election = election;
         _time = timeProvider;
+        _memory = memory;
     }
 
     /// <summary>Where the transcript of an activation is shown.</summary>
@@ -27,6 +34,20 @@ public sealed class DashboardData
         var backoff = await _queue.ListBackoffAsync(cancellationToken);
         var dead = await _queue.ListDeadAsync(cancellationToken);
         var recent = await _queue.ListRecentAsync(cancellationToken);
+        IReadOnlyList<DashboardMemory> memory = [];
+        string? memoryError = null;
+        if (_memory is not null)
+        {
+            try
+            {
+                memory = await _memory.ReadAsync(cancellationToken);
+            }
+            catch (AgentDefinitionSourceException ex)
+            {
+                // The rest of the dashboard does not depend on the definitions: show why this part is missing.
+                memoryError = "agent definitions unavailable: " + ex.Message;
+            }
+        }
         var now = _time.GetUtcNow();
         return new DashboardSnapshot
         {
@@ -46,6 +67,7 @@ public sealed class DashboardData
                 Mode = r.Mode,
                 Slots = r.Concurrency,
                 InFlight = r.InFlight,
+                LeasesLost = r.LeasesLost,
                 Agents = [.. activations.Where(a => a.RunnerId == r.RunnerId).Select(a => a.AgentId)],
                 LastSeenSeconds = Math.Round(Math.Max(0, (now - r.LastSeenAt).TotalSeconds), 1),
             })],
@@ -86,6 +108,8 @@ public sealed class DashboardData
                 DurationSeconds = r.ClaimedAt == default ? 0 : Math.Round(Math.Max(0, (r.FinishedAt - r.ClaimedAt).TotalSeconds), 1),
                 Transcript = TranscriptPath(r.ActivationId),
             })],
+            Memory = memory,
+            MemoryError = memoryError,
         };
     }
 

@@ -1,3 +1,4 @@
+using Botburrow.Agents.Definitions.Sources;
 using Botburrow.Agents.Work;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -25,7 +26,10 @@ public static partial class DashboardEndpoints
         var data = new DashboardData(
             app.Services.GetRequiredService<IWorkQueue>(),
             app.Services.GetRequiredService<ILeaderElection>(),
-            app.Services.GetService<TimeProvider>() ?? TimeProvider.System);
+            app.Services.GetService<TimeProvider>() ?? TimeProvider.System,
+            app.Services.GetService<Botburrow.Agents.Memory.IAgentMemoryStore>() is { } memoryStore && app.Services.GetService<AgentDefinitionCache>() is { } definitions
+                ? new DashboardMemorySizes(memoryStore, definitions)
+                : null);
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Botburrow.Dashboard");
         var access = new DashboardAccess(dashboardToken, adminToken);
 
@@ -144,7 +148,7 @@ public static partial class DashboardEndpoints
             }
             catch (Exception ex) when (ex is WorkQueueUnavailableException or TimeoutException)
             {
-                LogUnavailable(logger, ex.Message);
+                LogUnavailable(logger, ex, ex.Message);
                 return null;
             }
         }
@@ -160,5 +164,5 @@ public static partial class DashboardEndpoints
     private static partial void LogRefused(ILogger logger, PathString path);
 
     [LoggerMessage(EventName = "dashboard_unavailable", Level = LogLevel.Warning, Message = "Dashboard cannot read the work store: {Error}")]
-    private static partial void LogUnavailable(ILogger logger, string error);
+    private static partial void LogUnavailable(ILogger logger, Exception exception, string error);
 }

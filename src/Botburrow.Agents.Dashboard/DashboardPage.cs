@@ -41,13 +41,14 @@ internal static class DashboardPage
             rows.forEach(function(r){var tr=document.createElement('tr');make(tr,r);body.appendChild(tr);});}
           function secs(v){return v==null?'-':v+' s';}
           function time(v){return v?new Date(v).toISOString().replace('.000','').replace('T',' '):'-';}
+          function bytes(v){return v<1024?v+' B':v<1048576?(v/1024).toFixed(1)+' KiB':(v/1048576).toFixed(1)+' MiB';}
           function enc(v){return encodeURIComponent(v);}
           function render(s){
             document.getElementById('leader').textContent=s.leader||'none';
             document.getElementById('epoch').textContent=String(s.epoch);
             document.getElementById('leader-since').textContent=time(s.leader_since);
             fill('queues',s.queues,3,function(tr,q){tr.dataset.queue=q.name;cell(tr,q.name);cell(tr,q.depth);cell(tr,secs(q.oldest_age_seconds));});
-            fill('runners',s.runners,5,function(tr,r){tr.dataset.runner=r.id;cell(tr,r.id);cell(tr,r.mode);cell(tr,r.in_flight+' / '+r.slots);cell(tr,r.agents.join(', ')||'-');cell(tr,secs(r.last_seen_seconds));});
+            fill('runners',s.runners,6,function(tr,r){tr.dataset.runner=r.id;cell(tr,r.id);cell(tr,r.mode);cell(tr,r.in_flight+' / '+r.slots);cell(tr,r.agents.join(', ')||'-');cell(tr,r.leases_lost);cell(tr,secs(r.last_seen_seconds));});
             fill('activations',s.activations,7,function(tr,a){tr.dataset.activation=a.id;tr.dataset.agent=a.agent;cell(tr,a.agent);cell(tr,a.task);cell(tr,a.runner);cell(tr,secs(a.age_seconds));cell(tr,a.attempt);cell(tr,a.id);
               button(cell(tr,''),'Stop','stop','/api/v1/activations/'+enc(a.id)+'/stop');});
             fill('backoff',s.backoff,4,function(tr,b){tr.dataset.agent=b.agent;cell(tr,b.agent);cell(tr,b.failures);cell(tr,b.until?time(b.until)+' ('+secs(b.remaining_seconds)+' left)':'-');
@@ -57,6 +58,8 @@ internal static class DashboardPage
             fill('recent',s.recent,7,function(tr,r){tr.dataset.activation=r.id;tr.dataset.agent=r.agent;cell(tr,r.agent);cell(tr,r.task);cell(tr,r.runner);
               var o=cell(tr,r.outcome);o.className='outcome outcome-'+r.outcome;cell(tr,secs(r.duration_seconds));cell(tr,r.error||'');
               var a=document.createElement('a');a.href=r.transcript;a.textContent='transcript';cell(tr,'').appendChild(a);});
+            fill('memory',s.memory,3,function(tr,m){tr.dataset.agent=m.agent;cell(tr,m.agent);cell(tr,bytes(m.bytes));cell(tr,bytes(m.max_bytes));});
+            document.getElementById('memory-error').textContent=s.memory_error||'';
             document.getElementById('status').textContent='updated '+time(s.generated_at);
           }
           async function refresh(){
@@ -91,11 +94,14 @@ internal static class DashboardPage
             .Append("<span id=\"status\">updated ").Append(E(Time(s.GeneratedAt))).Append("</span><span id=\"message\"></span></div>");
 
         Table(html, "queues", "Queues", ["Queue", "Depth", "Oldest"], s.Queues.Select(q => (Attr("queue", q.Name), new[] { q.Name, N(q.Depth), Secs(q.OldestAgeSeconds) }, (string?)null)));
-        Table(html, "runners", "Runners", ["Runner", "Mode", "In flight / slots", "Running", "Last heartbeat"], s.Runners.Select(r => (Attr("runner", r.Id), new[] { r.Id, r.Mode, $"{N(r.InFlight)} / {N(r.Slots)}", r.Agents.Count == 0 ? "-" : string.Join(", ", r.Agents), Secs(r.LastSeenSeconds) }, (string?)null)));
+        Table(html, "runners", "Runners", ["Runner", "Mode", "In flight / slots", "Running", "Leases lost", "Last heartbeat"], s.Runners.Select(r => (Attr("runner", r.Id), new[] { r.Id, r.Mode, $"{N(r.InFlight)} / {N(r.Slots)}", r.Agents.Count == 0 ? "-" : string.Join(", ", r.Agents), N(r.LeasesLost), Secs(r.LastSeenSeconds) }, (string?)null)));
         Table(html, "activations", "Running activations", ["Agent", "Task", "Runner", "Age", "Attempt", "Id", ""], s.Activations.Select(a => (Attr("activation", a.Id) + Attr("agent", a.Agent), new[] { a.Agent, a.Task, a.Runner, Secs(a.AgeSeconds), N(a.Attempt), a.Id }, (string?)Button("Stop", "stop", "/api/v1/activations/" + Uri.EscapeDataString(a.Id) + "/stop"))));
         Table(html, "backoff", "Agents in backoff", ["Agent", "Failures", "Until", ""], s.Backoff.Select(b => (Attr("agent", b.Agent), new[] { b.Agent, N(b.Failures), b.Until is null ? "-" : $"{Time(b.Until)} ({Secs(b.RemainingSeconds)} left)" }, (string?)Button("Clear", "clear", "/api/v1/backoff/" + Uri.EscapeDataString(b.Agent) + "/clear"))));
         Table(html, "dead", "Dead letters", ["Agent", "Task", "Attempt", "Dead at", "Last error", ""], s.Dead.Select(d => (Attr("dead", d.Id), new[] { d.Agent, d.Task, N(d.Attempt), Time(d.DeadAt), d.Error ?? "" }, (string?)Button("Requeue", "requeue", "/api/v1/dead/" + Uri.EscapeDataString(d.Id) + "/requeue"))));
         Table(html, "recent", "Recent activations", ["Agent", "Task", "Runner", "Outcome", "Duration", "Error", "Transcript"], s.Recent.Select(r => (Attr("activation", r.Id) + Attr("agent", r.Agent), new[] { r.Agent, r.Task, r.Runner, r.Outcome, Secs(r.DurationSeconds), r.Error ?? "" }, (string?)$"<td><a href=\"{E(r.Transcript)}\">transcript</a></td>")));
+
+        Table(html, "memory", "Agent memory", ["Agent", "Size", "Limit (max_size_mb)"], s.Memory.Select(m => (Attr("agent", m.Agent), new[] { m.Agent, Bytes(m.Bytes), Bytes(m.MaxBytes) }, (string?)null)));
+        html.Append("<p id=\"memory-error\">").Append(E(s.MemoryError ?? "")).Append("</p>");
 
         html.Append("<script>").Append(Script).Append("</script></body></html>");
         return html.ToString();
@@ -150,6 +156,13 @@ internal static class DashboardPage
     private static string E(string value) => WebUtility.HtmlEncode(value);
 
     private static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Bytes(long value) => value switch
+    {
+        < 1024 => N(value) + " B",
+        < 1024 * 1024 => (value / 1024.0).ToString("0.0", CultureInfo.InvariantCulture) + " KiB",
+        _ => (value / (1024.0 * 1024.0)).ToString("0.0", CultureInfo.InvariantCulture) + " MiB",
+    };
 
     private static string Secs(double? value) => value is { } v ? v.ToString("0.#", CultureInfo.InvariantCulture) + " s" : "-";
 

@@ -21,6 +21,10 @@ public sealed record DashboardRunner
     [JsonPropertyName("agents")]
     public required IReadOnlyList<string> Agents { get; init; }
 
+    /// <summary>Activations whose lease this runner lost since it started (its heartbeat's <c>leases_lost</c>).</summary>
+    [JsonPropertyName("leases_lost")]
+    public long LeasesLost { get; init; }
+
     [JsonPropertyName("last_seen_seconds")]
     public double LastSeenSeconds { get; init; }
 }

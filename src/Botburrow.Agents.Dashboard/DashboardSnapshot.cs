@@ -34,4 +34,12 @@ public sealed record DashboardSnapshot
 
     [JsonPropertyName("recent")]
     public required IReadOnlyList<DashboardRecent> Recent { get; init; }
+
+    /// <summary>Memory size of every agent with <c>memory.enabled</c>; empty when no agent keeps memories.</summary>
+    [JsonPropertyName("memory")]
+    public IReadOnlyList<DashboardMemory> Memory { get; init; } = [];
+
+    /// <summary>Why <see cref="Memory"/> could not be read (the definitions source failed), or <see langword="null"/>.</summary>
+    [JsonPropertyName("memory_error")]
+    public string? MemoryError { get; init; }
 }

@@ -193,6 +193,7 @@ public sealed class HubClient : IHubClient
             .Add("limit", query.Limit.ToString(CultureInfo.InvariantCulture))
             .Add("communities", query.Communities.Count > 0 ? string.Join(',', query.Communities) : null)
             .Add("keywords", query.Keywords.Count > 0 ? string.Join(',', query.Keywords) : null)
+            .Add("authors", query.Authors.Count > 0 ? string.Join(',', query.Authors) : null)
             .Add("exclude_responded", query.ExcludeResponded ? "true" : "false")
             .ToString();
         var answer = await SendAsync(HttpMethod.Get, "GET /api/v1/feed/discover", path, null, null, cancellationToken);

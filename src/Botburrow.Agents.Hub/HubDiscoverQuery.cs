@@ -10,6 +10,9 @@ public sealed record HubDiscoverQuery
 
     public IReadOnlyList<string> Keywords { get; init; } = [];
 
+    /// <summary>Only posts by these authors (agent ids or persons' names; any); empty: any author.</summary>
+    public IReadOnlyList<string> Authors { get; init; } = [];
+
     /// <summary>Leave out posts the agent wrote or already commented on.</summary>
     public bool ExcludeResponded { get; init; } = true;
 

@@ -33,7 +33,7 @@ public interface IHubClient
     /// <summary><c>GET /api/v1/search?q&amp;limit&amp;community&amp;author</c>.</summary>
     Task<IReadOnlyList<HubPost>> SearchAsync(HubSearchQuery query, CancellationToken cancellationToken = default);
 
-    /// <summary><c>GET /api/v1/feed/discover?agent_id&amp;communities&amp;keywords&amp;exclude_responded&amp;limit</c>.</summary>
+    /// <summary><c>GET /api/v1/feed/discover?agent_id&amp;communities&amp;keywords&amp;authors&amp;exclude_responded&amp;limit</c>.</summary>
     Task<IReadOnlyList<HubPost>> DiscoverAsync(HubDiscoverQuery query, CancellationToken cancellationToken = default);
 
     /// <summary><c>GET /api/v1/agents?has_notifications=true</c>.</summary>

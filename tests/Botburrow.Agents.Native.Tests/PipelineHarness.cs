@@ -50,7 +50,7 @@ internal sealed class PipelineHarness : IAsyncDisposable
     /// (<see cref="StartRunnerAsync"/>, <see cref="EnqueueAsync"/>); with <paramref name="brain"/> the agent thinks with
     /// that in-memory model instead of the fake model server.
     /// </summary>
-    public static async Task<PipelineHarness> StartAsync(string configYaml, Func<int, FakeTurn> script, double dailyLimitUsd = 10, string? systemPrompt = null, IReadOnlyDictionary<string, string>? skills = null, bool withRunner = false, FakeChatClient? brain = null)
+    public static async Task<PipelineHarness> StartAsync(string configYaml, Func<int, FakeTurn> script, double dailyLimitUsd = 10, string? systemPrompt = null, IReadOnlyDictionary<string, string>? skills = null, bool withRunner = false, Microsoft.Extensions.AI.IChatClient? brain = null)
     {
         var root = Path.Combine(Path.GetTempPath(), "botburrow-native-" + Guid.NewGuid().ToString("N")[..10]);
         Directory.CreateDirectory(Path.Combine(root, "agents", "tester"));

@@ -45,6 +45,7 @@ internal static class FeedEndpoints
         }
 
         var keywords = HubRequest.QueryList(context, "keywords");
+        var authors = HubRequest.QueryList(context, "authors");
         var excludeResponded = HubRequest.QueryBool(context, "exclude_responded", false);
         if (excludeResponded && agentId is null)
         {
@@ -52,7 +53,7 @@ internal static class FeedEndpoints
         }
 
         var limit = HubRequest.QueryInt(context, "limit", 10, 1, 100);
-        var posts = await store.DiscoverAsync(agentId, communities, keywords, excludeResponded, limit, context.RequestAborted);
+        var posts = await store.DiscoverAsync(agentId, communities, keywords, authors, excludeResponded, limit, context.RequestAborted);
         return Results.Json(new HubFeed { Posts = posts }, HubJsonContext.Default.HubFeed);
     });
 }

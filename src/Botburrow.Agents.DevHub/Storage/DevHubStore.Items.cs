@@ -140,8 +140,8 @@ internal sealed partial class DevHubStore
         return [.. rows.Select(ToPost)];
     }
 
-    /// <summary>Posts for an exploring agent: in the communities (any), containing a keyword (any), newest first.</summary>
-    public async Task<IReadOnlyList<HubPost>> DiscoverAsync(string? agentId, IReadOnlyList<string> communities, IReadOnlyList<string> keywords, bool excludeResponded, int limit, CancellationToken cancellationToken)
+    /// <summary>Posts for an exploring agent: in the communities (any), containing a keyword (any), by one of the authors (any), newest first.</summary>
+    public async Task<IReadOnlyList<HubPost>> DiscoverAsync(string? agentId, IReadOnlyList<string> communities, IReadOnlyList<string> keywords, IReadOnlyList<string> authors, bool excludeResponded, int limit, CancellationToken cancellationToken)
     {
         var sql = new StringBuilder($"SELECT {ItemColumns} FROM items i WHERE i.root_id IS NULL");
         var parameters = new DynamicParameters();
@@ -162,6 +162,12 @@ internal sealed partial class DevHubStore
             }
 
             sql.Append(')');
+        }
+
+        if (authors.Count > 0)
+        {
+            sql.Append(" AND i.author_name IN @authors");
+            parameters.Add("authors", authors);
         }
 
         if (excludeResponded && agentId is not null)

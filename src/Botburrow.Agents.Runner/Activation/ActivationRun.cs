@@ -73,6 +73,15 @@ internal sealed class ActivationRun : IAsyncDisposable
         return answer;
     }
 
+    /// <summary>Replaces the transcript result of the last conversation (what the runner made of its answer).</summary>
+    public void NoteLastConversationResult(string result)
+    {
+        if (Tally.Conversations.Count > 0)
+        {
+            Tally.Conversations[^1].Result = result;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_session is { } session)

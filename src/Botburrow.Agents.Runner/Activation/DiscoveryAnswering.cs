@@ -10,11 +10,15 @@ namespace Botburrow.Agents.Runner.Activation;
 /// DISCOVERY: the agent's feed (its communities and keywords, posts it has not answered yet) → one question →
 /// <c>SKIP</c>, <c>REPLY &lt;post id&gt;</c> or <c>POST &lt;community&gt;</c> with the text below it. The feed is not
 /// fetched when the behaviour limits allow neither a comment nor a post; the comment or post first asks the
-/// activation's lease.
+/// activation's lease. An answer whose <c>CONFIDENCE</c> line states less than
+/// <c>behavior.discovery.min_confidence</c> publishes nothing (an answer that states none is not held back).
 /// </summary>
 internal sealed partial class DiscoveryAnswering(IHubClient hub, PublishGate gate, ILogger logger)
 {
     private const string Subject = "discovery";
+
+    /// <summary>At most this many posts of followed agents join the feed.</summary>
+    private const int FollowedLimit = 10;
 
     public async Task RunAsync(ActivationRun run, CancellationToken cancellationToken)
     {
@@ -45,6 +49,7 @@ internal sealed partial class DiscoveryAnswering(IHubClient hub, PublishGate gat
                 Limit = 10,
             },
             cancellationToken);
+        feed = await AddFollowedAsync(agent, feed, cancellationToken);
         feed = Discovery.DiscoveryFeedFilter.Apply(agent.Behavior.Discovery, feed);
         if (feed.Count == 0)
         {
@@ -72,7 +77,22 @@ internal sealed partial class DiscoveryAnswering(IHubClient hub, PublishGate gat
             return;
         }
 
-        var text = answer.Text.Trim();
+        var minConfidence = agent.Behavior.Discovery.MinConfidence;
+        var confidence = answer.Confidence;
+        if (confidence is { } stated && stated < minConfidence)
+        {
+            tally.Skipped++;
+            run.NoteLastConversationResult(string.Create(CultureInfo.InvariantCulture, $"held back: confidence {stated:0.##} below min_confidence {minConfidence:0.##}"));
+            LogLowConfidence(logger, agent.Name, stated, minConfidence);
+            return;
+        }
+
+        if (confidence is null && minConfidence > 0)
+        {
+            LogConfidenceNotStated(logger, agent.Name);
+        }
+
+        var text = answer.TextWithoutConfidence;
         var newline = text.IndexOf('\n', StringComparison.Ordinal);
         var head = (newline < 0 ? text : text[..newline]).Trim();
         var body = newline < 0 ? "" : text[(newline + 1)..].Trim();
@@ -113,6 +133,47 @@ internal sealed partial class DiscoveryAnswering(IHubClient hub, PublishGate gat
             LogUnusableAnswer(logger, agent.Name);
         }
     }
+
+    /// <summary>
+    /// <c>interests.follow_agents</c>: the followed agents' new posts (any community, not yet answered) come first in the
+    /// feed, then the rest without repeats. Only posts whose author is followed are taken from that answer, so a Hub
+    /// that ignores <c>authors</c> adds nothing it should not.
+    /// </summary>
+    private async Task<IReadOnlyList<HubPost>> AddFollowedAsync(Definitions.Model.AgentDefinition agent, IReadOnlyList<HubPost> feed, CancellationToken cancellationToken)
+    {
+        var followed = agent.Interests.FollowAgents
+            .Select(a => a.Trim().TrimStart('@'))
+            .Where(a => a.Length > 0)
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .ToList();
+        if (followed.Count == 0)
+        {
+            return feed;
+        }
+
+        var theirs = await hub.DiscoverAsync(
+            new HubDiscoverQuery { AgentId = agent.Name, Authors = followed, ExcludeResponded = true, Limit = FollowedLimit },
+            cancellationToken);
+        var names = followed.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var added = theirs.Where(p => names.Contains(p.Author.Name) || names.Contains(p.Author.Id)).ToList();
+        LogFollowedPosts(logger, agent.Name, added.Count, followed.Count);
+        if (added.Count == 0)
+        {
+            return feed;
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        return [.. added.Concat(feed).Where(p => seen.Add(p.Id))];
+    }
+
+    [LoggerMessage(EventName = "followed_posts", Level = LogLevel.Debug, Message = "Agent {AgentId}: {Count} new posts of the {Followed} agents it follows added to the discovery feed")]
+    private static partial void LogFollowedPosts(ILogger logger, string agentId, int count, int followed);
+
+    [LoggerMessage(EventName = "low_confidence_skipped", Level = LogLevel.Information, Message = "Agent {AgentId}: the discovery answer states confidence {Confidence}, below min_confidence {MinConfidence}; nothing posted")]
+    private static partial void LogLowConfidence(ILogger logger, string agentId, double confidence, double minConfidence);
+
+    [LoggerMessage(EventName = "confidence_not_stated", Level = LogLevel.Debug, Message = "Agent {AgentId}: the discovery answer states no confidence; min_confidence does not hold it back")]
+    private static partial void LogConfidenceNotStated(ILogger logger, string agentId);
 
     [LoggerMessage(EventName = "created_post", Level = LogLevel.Information, Message = "Agent {AgentId} created post {PostId} in {Community}")]
     private static partial void LogCreatedPost(ILogger logger, string agentId, string postId, string community);

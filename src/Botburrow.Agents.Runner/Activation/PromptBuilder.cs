@@ -206,6 +206,12 @@ public static class PromptBuilder
         }
 
         text.Append(" Otherwise answer exactly SKIP.");
+        if (agent.Behavior.Discovery.MinConfidence > 0 && (mayComment || (mayPost && agent.Behavior.CanCreatePosts)))
+        {
+            text.Append(" When you comment or post, end your answer with a line of its own `CONFIDENCE <a number from 0 to 1>`:")
+                .Append(" how sure you are that it adds something real. That line is not published, and an answer stating a low confidence is not published at all.");
+        }
+
         return text.ToString();
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 
@@ -55,9 +56,15 @@ public sealed class ScriptedChatClient : IChatClient
         if (turn.Text is not null)
         {
             var quote = options?.AdditionalProperties?.TryGetValue(QuoteProperty, out var value) == true ? value?.ToString() ?? "" : LastUserText(history);
-            contents.Add(new TextContent(turn.Text
+            var text = turn.Text
                 .Replace("{{quote}}", Excerpt(quote), StringComparison.Ordinal)
-                .Replace("{{tool_result}}", LastToolResult(history), StringComparison.Ordinal)));
+                .Replace("{{tool_result}}", LastToolResult(history), StringComparison.Ordinal);
+            if (turn.Confidence is { } confidence)
+            {
+                text += string.Create(CultureInfo.InvariantCulture, $"\nCONFIDENCE {confidence}");
+            }
+
+            contents.Add(new TextContent(text));
         }
 
         for (var i = 0; i < turn.ToolCalls.Count; i++)

@@ -70,6 +70,11 @@ public sealed record ScriptedScript
                 {
                     throw new InvalidDataException($"Scripted brain file {path}: {field}[{i}] needs text, tool_calls or hang");
                 }
+
+                if (turn.Confidence is { } confidence && (confidence is < 0 or > 1 || turn.Text is null))
+                {
+                    throw new InvalidDataException($"Scripted brain file {path}: {field}[{i}].confidence must be a number from 0 to 1 on a turn with text");
+                }
             }
         }
 

@@ -10,6 +10,10 @@ public sealed record ScriptedTurn
     [JsonPropertyName("text")]
     public string? Text { get; init; }
 
+    /// <summary>When set, the text ends with a line <c>CONFIDENCE &lt;value&gt;</c>, as a model states how sure it is (DISCOVERY <c>min_confidence</c>).</summary>
+    [JsonPropertyName("confidence")]
+    public double? Confidence { get; init; }
+
     [JsonPropertyName("tool_calls")]
     public IReadOnlyList<ScriptedToolCall> ToolCalls { get; init; } = [];
 

@@ -81,6 +81,8 @@ public sealed class ScriptedChatClientTests
     [InlineData("{\"turns\":[{}]}", "turns[0] needs text, tool_calls or hang")]
     [InlineData("{\"turns\":[{\"txt\":\"x\"}]}", "is not valid")]
     [InlineData("not json", "is not valid")]
+    [InlineData("{\"turns\":[{\"text\":\"x\",\"confidence\":1.5}]}", "turns[0].confidence must be a number from 0 to 1")]
+    [InlineData("{\"turns\":[{\"text\":\"SKIP\"}],\"discovery_turns\":[{\"hang\":true,\"confidence\":0.5}]}", "discovery_turns[0].confidence must be a number from 0 to 1 on a turn with text")]
     public void Load_BadFile_NamesFileAndProblem(string content, string expected)
     {
         var path = Path.GetTempFileName();
@@ -92,6 +94,27 @@ public sealed class ScriptedChatClientTests
 
             Assert.Contains(path, ex.Message, StringComparison.Ordinal);
             Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task A_turn_with_a_confidence_ends_its_text_with_a_confidence_line()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(path, """{"turns":[{"text":"SKIP"}],"discovery_turns":[{"text":"POST m/general\nA thought.","confidence":0.4}]}""");
+            using var client = new ScriptedChatClient(ScriptedScript.Load(path));
+            var options = new ChatOptions { AdditionalProperties = new() { [ScriptedChatClient.TaskProperty] = "discovery" } };
+
+            var response = await client.GetResponseAsync([new ChatMessage(ChatRole.User, "feed")], options, TestContext.Current.CancellationToken);
+
+            Assert.Equal("POST m/general\nA thought.\nCONFIDENCE 0.4", response.Text);
+            Assert.Equal(0.4, new Botburrow.Agents.Runner.Execution.AgentAnswer { Text = response.Text }.Confidence);
         }
         finally
         {

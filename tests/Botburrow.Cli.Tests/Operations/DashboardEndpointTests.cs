@@ -93,6 +93,47 @@ public sealed class DashboardEndpointTests(RedisServerFixture redis) : IClassFix
         Assert.DoesNotContain(hostile, shown, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Dashboard_ShowsLeasesLostPerRunner_AndMemorySizePerAgentWithMemory()
+    {
+        var agents = new Dictionary<string, string>
+        {
+            ["alpha"] = DoctorFleet.AlphaConfig + "\nmemory:\n  enabled: true\n  max_size_mb: 2\n  retrieval:\n    strategy: keyword\n",
+            ["beta"] = DoctorFleet.AlphaConfig.Replace("name: alpha", "name: beta", StringComparison.Ordinal),
+        };
+        await using var fleet = await DoctorFleet.StartAsync(redis, agents, leader: false);
+        await fleet.Queue.HeartbeatAsync(new RunnerHeartbeat { RunnerId = "runner-lossy", Mode = RunnerMode.Hybrid, Concurrency = 2, StartedAt = DateTimeOffset.UnixEpoch, LeasesLost = 3 }, [], Ct);
+        var store = new Botburrow.Agents.Redis.RedisAgentMemoryStore(fleet.Connection, new Botburrow.Agents.Redis.RedisKeys());
+        foreach (var (agent, text) in new[] { ("alpha", "Alice prefers otters to beavers."), ("alpha", "Bob ships on Fridays."), ("beta", "Not shown: beta has memory off.") })
+        {
+            await store.RememberAsync(new Botburrow.Agents.Memory.AgentMemory { Id = Botburrow.Agents.Memory.AgentMemory.NewId(), Agent = agent, Kind = Botburrow.Agents.Memory.MemoryKind.Conversation, Text = text, CreatedAt = TimeProvider.System.GetUtcNow() }, Ct);
+        }
+
+        var alphaBytes = await store.SizeAsync("alpha", Ct);
+        Assert.True(alphaBytes > 0);
+        var port = FreePort.Next();
+        var env = fleet.Environment(new Dictionary<string, string?> { ["METRICS_PORT"] = port.ToString(CultureInfo.InvariantCulture), ["ADMIN_TOKEN"] = AdminToken, ["DASHBOARD_TOKEN"] = DashboardToken });
+        await using var coordinator = RunningCli.Start(["coordinator"], env);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", DashboardToken);
+        await WaitForLeaderAsync(http, coordinator);
+
+        using var snapshot = JsonDocument.Parse(await http.GetStringAsync(new Uri("/api/v1/dashboard", UriKind.Relative), Ct));
+        var runners = snapshot.RootElement.GetProperty("runners").EnumerateArray().ToDictionary(r => r.GetProperty("id").GetString()!, r => r.GetProperty("leases_lost").GetInt64());
+        Assert.Equal(3, runners["runner-lossy"]);
+        Assert.Equal(0, runners["runner-test"]);
+        var memory = Assert.Single(snapshot.RootElement.GetProperty("memory").EnumerateArray());
+        Assert.Equal("alpha", memory.GetProperty("agent").GetString());
+        Assert.Equal(alphaBytes, memory.GetProperty("bytes").GetInt64());
+        Assert.Equal(2L * 1024 * 1024, memory.GetProperty("max_bytes").GetInt64());
+
+        var html = await http.GetStringAsync(new Uri("/dashboard", UriKind.Relative), Ct);
+        Assert.Contains("<th>Leases lost</th>", html, StringComparison.Ordinal);
+        Assert.Matches("<tr data-runner=\"runner-lossy\">(<td>[^<]*</td>){4}<td>3</td>", html);
+        Assert.Matches($"<table id=\"memory\">.*<tr data-agent=\"alpha\"><td>alpha</td><td>{alphaBytes} B</td><td>2.0 MiB</td></tr>", html);
+        Assert.DoesNotContain("data-agent=\"beta\"", html, StringComparison.Ordinal);
+    }
+
     private static async Task WaitForLeaderAsync(HttpClient http, RunningCli coordinator)
     {
         var deadline = Stopwatch.StartNew();
