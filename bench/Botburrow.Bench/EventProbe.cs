@@ -23,8 +23,8 @@ internal sealed class EventProbe : ILoggerProvider
     /// <summary>Called for every watched event (name, agent id or empty, timestamp).</summary>
     public Action<string, string, long>? OnEvent { get; set; }
 
-    /// <summary>Every watched event that carried a <c>FencingToken</c> field (the dev Hub's <c>hub_fenced_write</c>): token and timestamp.</summary>
-    public ConcurrentQueue<(string Event, string FencingToken, long At)> Fenced { get; } = new();
+    /// <summary>Every watched event that carried a <c>FencingToken</c> field (the dev Hub's <c>hub_fenced_write</c>): token, method and path, timestamp.</summary>
+    public ConcurrentQueue<(string Event, string FencingToken, string Detail, long At)> Fenced { get; } = new();
 
     public int Count(string eventName) => _counts.GetValueOrDefault(eventName);
 
@@ -40,12 +40,12 @@ internal sealed class EventProbe : ILoggerProvider
 
     private static string Key(string eventName, string agentId) => eventName + "|" + agentId;
 
-    private void Seen(string eventName, string agentId, string fencingToken)
+    private void Seen(string eventName, string agentId, string fencingToken, string detail)
     {
         var now = Stopwatch.GetTimestamp();
         if (fencingToken.Length > 0)
         {
-            Fenced.Enqueue((eventName, fencingToken, now));
+            Fenced.Enqueue((eventName, fencingToken, detail, now));
         }
 
         _counts.AddOrUpdate(eventName, 1, (_, n) => n + 1);
@@ -75,6 +75,8 @@ internal sealed class EventProbe : ILoggerProvider
 
             var agent = "";
             var fencingToken = "";
+            var method = "";
+            var path = "";
             if (state is IReadOnlyList<KeyValuePair<string, object?>> fields)
             {
                 foreach (var (key, value) in fields)
@@ -87,10 +89,18 @@ internal sealed class EventProbe : ILoggerProvider
                     {
                         fencingToken = value?.ToString() ?? "";
                     }
+                    else if (key == "Method")
+                    {
+                        method = value?.ToString() ?? "";
+                    }
+                    else if (key == "Path")
+                    {
+                        path = value?.ToString() ?? "";
+                    }
                 }
             }
 
-            probe.Seen(name, agent, fencingToken);
+            probe.Seen(name, agent, fencingToken, method + " " + path);
         }
     }
 }

@@ -44,7 +44,7 @@ internal static class RecoveryBenchmark
         var notes = new List<string>();
         foreach (var (name, mode) in new[] { ("before", before), ("after", after) })
         {
-            notes.Add(string.Create(CultureInfo.InvariantCulture, $"{name}: the reaper requeued expired or disconnected holders' work {mode.Reaped} time(s); the woken frozen runner {(mode.LeaseLost ? "logged `lease_lost`" : "logged NO `lease_lost`")}{(mode.WokenStopMs is { } ms ? $" {ms:F0} ms after SIGCONT" : "")}; Hub writes carrying its fencing token after it woke: {mode.FencedStaleWrites}."));
+            notes.Add(string.Create(CultureInfo.InvariantCulture, $"{name}: the reaper requeued expired or disconnected holders' work {mode.Reaped} time(s); the woken frozen runner {(mode.LeaseLost ? "logged `lease_lost`" : "logged NO `lease_lost`")}{(mode.WokenStopMs is { } ms ? $" {ms:F0} ms after SIGCONT" : "")}; Hub writes carrying its fencing token after it woke: {mode.FencedStaleWrites}{(mode.FencedStaleDetail.Length > 0 ? $" (`{mode.FencedStaleDetail}`)" : "")}."));
         }
 
         if (!before.Met)
@@ -183,7 +183,9 @@ internal static class RecoveryBenchmark
             // Stale writes: work the woken runner did after it woke, and Hub writes carrying its fencing token then.
             var staleToken = frozenRunner.Events("lease_lost").Select(e => BotburrowProcess.Field(e.Line, "FencingToken")).FirstOrDefault(t => t.Length > 0);
             result.StaleWrites = StaleWork.Sum(name => frozenRunner.Events(name).Count(e => e.At > frozen.WokenAt));
-            result.FencedStaleWrites = staleToken is null ? 0 : probe.Fenced.Count(f => f.FencingToken == staleToken && f.At > frozen.WokenAt);
+            var fencedStale = staleToken is null ? [] : probe.Fenced.Where(f => f.FencingToken == staleToken && f.At > frozen.WokenAt).Select(f => f.Detail).ToList();
+            result.FencedStaleWrites = fencedStale.Count;
+            result.FencedStaleDetail = string.Join(", ", fencedStale.Distinct(StringComparer.Ordinal));
             result.StaleWrites += result.FencedStaleWrites;
             result.Overlaps = CountOverlaps(runners, killedAt, frozen.Runner, frozen.WokenAt);
             result.Reaped = probe.Count("leases_reaped");
@@ -300,6 +302,8 @@ internal static class RecoveryBenchmark
         public int StaleWrites { get; set; }
 
         public int FencedStaleWrites { get; set; }
+
+        public string FencedStaleDetail { get; set; } = "";
 
         public int Overlaps { get; set; }
 
