@@ -159,9 +159,12 @@ internal sealed class BotburrowProcess : IAsyncDisposable
     }
 
     /// <summary>SIGTERM: the graceful stop a Kubernetes rollout sends.</summary>
-    public void Terminate()
+    public void Terminate() => Signal("TERM");
+
+    /// <summary>Sends a signal by name (<c>STOP</c> freezes the process, <c>CONT</c> wakes it).</summary>
+    public void Signal(string name)
     {
-        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", Pid.ToString(CultureInfo.InvariantCulture) }, UseShellExecute = false });
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-" + name, Pid.ToString(CultureInfo.InvariantCulture) }, UseShellExecute = false });
         kill?.WaitForExit();
     }
 
@@ -184,6 +187,7 @@ internal sealed class BotburrowProcess : IAsyncDisposable
     {
         if (!_process.HasExited)
         {
+            // A frozen process dies of SIGKILL too; waking it first is not needed.
             _process.Kill();
             await _process.WaitForExitAsync();
         }

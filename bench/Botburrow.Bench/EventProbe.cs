@@ -23,6 +23,9 @@ internal sealed class EventProbe : ILoggerProvider
     /// <summary>Called for every watched event (name, agent id or empty, timestamp).</summary>
     public Action<string, string, long>? OnEvent { get; set; }
 
+    /// <summary>Every watched event that carried a <c>FencingToken</c> field (the dev Hub's <c>hub_fenced_write</c>): token, method and path, timestamp.</summary>
+    public ConcurrentQueue<(string Event, string FencingToken, string Detail, long At)> Fenced { get; } = new();
+
     public int Count(string eventName) => _counts.GetValueOrDefault(eventName);
 
     /// <summary>A task completed with the timestamp of the next <paramref name="eventName"/> for <paramref name="agentId"/>.</summary>
@@ -37,9 +40,14 @@ internal sealed class EventProbe : ILoggerProvider
 
     private static string Key(string eventName, string agentId) => eventName + "|" + agentId;
 
-    private void Seen(string eventName, string agentId)
+    private void Seen(string eventName, string agentId, string fencingToken, string detail)
     {
         var now = Stopwatch.GetTimestamp();
+        if (fencingToken.Length > 0)
+        {
+            Fenced.Enqueue((eventName, fencingToken, detail, now));
+        }
+
         _counts.AddOrUpdate(eventName, 1, (_, n) => n + 1);
         OnEvent?.Invoke(eventName, agentId, now);
         foreach (var key in new[] { Key(eventName, agentId), Key(eventName, "") })
@@ -66,6 +74,9 @@ internal sealed class EventProbe : ILoggerProvider
             }
 
             var agent = "";
+            var fencingToken = "";
+            var method = "";
+            var path = "";
             if (state is IReadOnlyList<KeyValuePair<string, object?>> fields)
             {
                 foreach (var (key, value) in fields)
@@ -73,12 +84,23 @@ internal sealed class EventProbe : ILoggerProvider
                     if (key == "AgentId")
                     {
                         agent = value?.ToString() ?? "";
-                        break;
+                    }
+                    else if (key == "FencingToken")
+                    {
+                        fencingToken = value?.ToString() ?? "";
+                    }
+                    else if (key == "Method")
+                    {
+                        method = value?.ToString() ?? "";
+                    }
+                    else if (key == "Path")
+                    {
+                        path = value?.ToString() ?? "";
                     }
                 }
             }
 
-            probe.Seen(name, agent);
+            probe.Seen(name, agent, fencingToken, method + " " + path);
         }
     }
 }

@@ -38,9 +38,10 @@ internal sealed class InProcessFleet : IAsyncDisposable
     /// <summary>A Hub client with the admin key, for posting as a person and reading threads.</summary>
     public IHubClient Poster { get; }
 
-    public static async Task<DevHubServer> StartHubAsync(AgentFolder agents, EventProbe? probe = null)
+    /// <summary>The dev Hub on a free port; <paramref name="idempotency"/> false makes a repeated write land twice (a duplicate shows).</summary>
+    public static async Task<DevHubServer> StartHubAsync(AgentFolder agents, EventProbe? probe = null, bool idempotency = true)
         => await DevHubServer.StartAsync(
-            new DevHubOptions { DatabasePath = Path.Combine(agents.Root, "hub.db"), AgentsDirectory = agents.Root, Port = 0, DefaultDailyLimitUsd = 0, DefaultMonthlyLimitUsd = 0 },
+            new DevHubOptions { DatabasePath = Path.Combine(agents.Root, "hub.db"), AgentsDirectory = agents.Root, Port = 0, DefaultDailyLimitUsd = 0, DefaultMonthlyLimitUsd = 0, Idempotency = idempotency },
             logging =>
             {
                 if (probe is not null)
@@ -69,9 +70,10 @@ internal sealed class InProcessFleet : IAsyncDisposable
         bool coordinator = true,
         bool runner = true,
         Func<IHubClient, IHubClient>? wrapHub = null,
-        bool realLogging = false)
+        bool realLogging = false,
+        bool hubIdempotency = true)
     {
-        var hub = await StartHubAsync(agents, probe);
+        var hub = await StartHubAsync(agents, probe, hubIdempotency);
         var env = new Dictionary<string, string?>(environment, StringComparer.Ordinal)
         {
             [SettingNames.AgentDefinitionsPath] = agents.Root,

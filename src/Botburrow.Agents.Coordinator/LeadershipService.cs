@@ -80,7 +80,8 @@ internal sealed partial class LeadershipService : CoordinatorLoop
     internal async Task AttemptAsync(CancellationToken stoppingToken)
     {
         var held = _leadership.Lease;
-        var limit = held is null ? RenewInterval : held.ExpiresAt - _timeProvider.GetUtcNow();
+        var limit = held is null ? RenewInterval : _leadership.Remaining;
+        var requestedAt = _timeProvider.GetTimestamp();
         if (limit < ShortestAttempt)
         {
             limit = ShortestAttempt;
@@ -99,7 +100,7 @@ internal sealed partial class LeadershipService : CoordinatorLoop
                     LogLostLeadership(Logger, _options.InstanceId);
                 }
             }
-            else if (_leadership.Gain(lease) || lease.Acquired)
+            else if (_leadership.Gain(lease, requestedAt, _options.LeaderLease) || lease.Acquired)
             {
                 LogBecameLeader(Logger, _options.InstanceId, lease.Epoch);
                 FleetMetrics.LeaderEpoch.WithLabels(_options.InstanceId).Set(lease.Epoch);

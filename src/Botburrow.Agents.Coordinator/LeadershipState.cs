@@ -7,12 +7,17 @@ namespace Botburrow.Agents.Coordinator;
 /// (<see cref="Gain"/>, <see cref="Lose()"/>); a loop that works for the leader waits with
 /// <see cref="WaitForLeadershipAsync"/> and links <see cref="Token"/> into its calls, which is cancelled the moment
 /// leadership is lost, so a long-poll in flight stops then instead of when it ends.
+/// A lease counts as held only while the attempt that obtained it started less than the lease duration ago on this
+/// process's monotonic clock (<see cref="TimeProvider.GetTimestamp"/>), and before the expiry the work store reported:
+/// a renewal that hangs, or a store whose clock runs ahead, cannot stretch the term.
 /// </summary>
 public sealed class LeadershipState : IDisposable
 {
     private readonly TimeProvider _timeProvider;
     private readonly Lock _lock = new();
     private LeaderLease? _lease;
+    private long _requestedAt;
+    private TimeSpan _duration;
     private CancellationTokenSource _term = new();
     private TaskCompletionSource _gained = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -34,8 +39,10 @@ public sealed class LeadershipState : IDisposable
     {
         get
         {
-            var lease = Volatile.Read(ref _lease);
-            return lease is not null && lease.ExpiresAt > _timeProvider.GetUtcNow() ? lease : null;
+            lock (_lock)
+            {
+                return Holds(_lease) ? _lease : null;
+            }
         }
     }
 
@@ -51,16 +58,40 @@ public sealed class LeadershipState : IDisposable
         }
     }
 
-    /// <summary>Records a lease acquired or renewed; true when this starts a new term (leadership gained or a new epoch).</summary>
-    public bool Gain(LeaderLease lease)
+    /// <summary>How long the lease held stays valid on the monotonic clock (zero when none is held).</summary>
+    public TimeSpan Remaining
+    {
+        get
+        {
+            lock (_lock)
+            {
+                if (!Holds(_lease))
+                {
+                    return TimeSpan.Zero;
+                }
+
+                var local = _duration - _timeProvider.GetElapsedTime(_requestedAt);
+                var reported = _lease!.ExpiresAt - _timeProvider.GetUtcNow();
+                return local < reported ? local : reported;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Records a lease acquired or renewed by an attempt that started at <paramref name="requestedAt"/>
+    /// (<see cref="TimeProvider.GetTimestamp"/>) for <paramref name="duration"/>; true when this starts a new term
+    /// (leadership gained or a new epoch).
+    /// </summary>
+    public bool Gain(LeaderLease lease, long requestedAt, TimeSpan duration)
     {
         ArgumentNullException.ThrowIfNull(lease);
         lock (_lock)
         {
             var previous = _lease;
-            var continuing = previous is not null && previous.Epoch == lease.Epoch && !_term.IsCancellationRequested
-                && previous.ExpiresAt > _timeProvider.GetUtcNow();
-            Volatile.Write(ref _lease, lease);
+            var continuing = previous is not null && previous.Epoch == lease.Epoch && !_term.IsCancellationRequested && Holds(previous);
+            _lease = lease;
+            _requestedAt = requestedAt;
+            _duration = duration;
             if (continuing)
             {
                 return false;
@@ -80,7 +111,7 @@ public sealed class LeadershipState : IDisposable
         CancellationTokenSource ended;
         lock (_lock)
         {
-            Volatile.Write(ref _lease, null);
+            _lease = null;
             if (_term.IsCancellationRequested)
             {
                 return false;
@@ -99,7 +130,15 @@ public sealed class LeadershipState : IDisposable
     public bool Lose(LeaderLease lease)
     {
         ArgumentNullException.ThrowIfNull(lease);
-        return Volatile.Read(ref _lease)?.Epoch == lease.Epoch && Lose();
+        lock (_lock)
+        {
+            if (_lease?.Epoch != lease.Epoch)
+            {
+                return false;
+            }
+        }
+
+        return Lose();
     }
 
     /// <summary>Returns once this instance leads (at once if it does); false when <paramref name="cancellationToken"/> fires first.</summary>
@@ -136,6 +175,10 @@ public sealed class LeadershipState : IDisposable
 
         return false;
     }
+
+    /// <summary>Whether <paramref name="lease"/> (the one recorded, under the lock) is still within both its local and its reported expiry.</summary>
+    private bool Holds(LeaderLease? lease)
+        => lease is not null && _timeProvider.GetElapsedTime(_requestedAt) < _duration && lease.ExpiresAt > _timeProvider.GetUtcNow();
 
     public void Dispose()
     {

@@ -235,6 +235,28 @@ public sealed class CoordinatorLoopTests
     }
 
     [Fact]
+    public async Task StoreClockAhead_RenewalHangs_LeadershipGaugeAndReadinessDropWithinTheLeaseOfTheLastRenewal()
+    {
+        await using var coordinator = new CoordinatorHarness(agents: "alpha");
+        coordinator.Election.ClockAhead = TimeSpan.FromMinutes(5);
+        await coordinator.StartLeadingAsync();
+        var gauge = FleetMetrics.CoordinatorIsLeader.WithLabels(coordinator.InstanceId);
+        await coordinator.AdvanceUntilAsync(() => gauge.Value == 1, "the gauge to show leadership");
+        Assert.True((bool)(await coordinator.ReadinessAsync()).Entries["coordinator"].Data["leader"]);
+
+        // The last renewal that answered starts the count: the store's own expiry, minutes later by its clock, does not.
+        var attempts = Volatile.Read(ref coordinator.Election.Attempts);
+        await coordinator.AdvanceUntilAsync(() => Volatile.Read(ref coordinator.Election.Attempts) > attempts, "a renewal");
+        var lastRenewal = coordinator.Time.GetTimestamp();
+        coordinator.Election.Hang = true;
+        await coordinator.AdvanceUntilAsync(() => gauge.Value == 0 && !coordinator.Leadership.IsLeader, "leadership to end", limit: TimeSpan.FromMinutes(10));
+
+        Assert.InRange(coordinator.Time.GetElapsedTime(lastRenewal), TimeSpan.Zero, coordinator.Options.LeaderLease);
+        Assert.False((bool)(await coordinator.ReadinessAsync()).Entries["coordinator"].Data["leader"]);
+        Assert.Single(coordinator.Logs.Named("lost_leadership"));
+    }
+
+    [Fact]
     public async Task LoopThatCannotSurvive_LogsCritical_TurnsReadinessFalse_AndStopsTheApplicationWithANonZeroExitCode()
     {
         await using var coordinator = new CoordinatorHarness(agents: "alpha");

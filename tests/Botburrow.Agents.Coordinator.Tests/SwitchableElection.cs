@@ -2,7 +2,10 @@ using Botburrow.Agents.Work;
 
 namespace Botburrow.Agents.Coordinator.Tests;
 
-/// <summary>The embedded queue's leader election, which a test can make refuse (another instance leads) or hang (the store stopped answering).</summary>
+/// <summary>
+/// The embedded queue's leader election, which a test can make refuse (another instance leads), hang (the store
+/// stopped answering) or report expiries <see cref="ClockAhead"/> later (a store whose clock runs ahead of this process's).
+/// </summary>
 internal sealed class SwitchableElection(ILeaderElection inner) : ILeaderElection
 {
     public volatile bool Refuse;
@@ -10,6 +13,8 @@ internal sealed class SwitchableElection(ILeaderElection inner) : ILeaderElectio
     public volatile bool Hang;
 
     public int Attempts;
+
+    public TimeSpan ClockAhead;
 
     public async Task<LeaderLease?> TryAcquireOrRenewAsync(string instanceId, TimeSpan ttl, CancellationToken cancellationToken = default)
     {
@@ -19,7 +24,12 @@ internal sealed class SwitchableElection(ILeaderElection inner) : ILeaderElectio
             await Task.Delay(Timeout.Infinite, cancellationToken);
         }
 
-        return Refuse ? null : await inner.TryAcquireOrRenewAsync(instanceId, ttl, cancellationToken);
+        if (Refuse || await inner.TryAcquireOrRenewAsync(instanceId, ttl, cancellationToken) is not { } lease)
+        {
+            return null;
+        }
+
+        return lease with { ExpiresAt = lease.ExpiresAt + ClockAhead };
     }
 
     public Task<bool> ReleaseAsync(LeaderLease lease, CancellationToken cancellationToken = default) => inner.ReleaseAsync(lease, cancellationToken);

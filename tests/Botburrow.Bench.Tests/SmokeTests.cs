@@ -47,6 +47,13 @@ public sealed class SmokeTests
                 var (exitCode, output) = await RunAsync([scenario, "--smoke", "--out", record, .. extra], TestContext.Current.CancellationToken);
                 Assert.True(exitCode == 0, $"{scenario} --smoke exited {exitCode}:\n{output}");
                 Assert.Contains("|---", output, StringComparison.Ordinal);
+                if (scenario is "recovery" or "failover")
+                {
+                    // Both modes of one sitting: the lease fallback and fast failure detection.
+                    Assert.Contains("| before: `FAST_FAILURE_DETECTION=false`", output, StringComparison.Ordinal);
+                    Assert.Contains("| after: default", output, StringComparison.Ordinal);
+                }
+
                 var written = await File.ReadAllTextAsync(record, TestContext.Current.CancellationToken);
                 Assert.Contains($"## {scenario} — ", written, StringComparison.Ordinal);
                 Assert.Contains("(smoke run, tiny sizes)", written, StringComparison.Ordinal);
